@@ -1,0 +1,138 @@
+"""The backward pass, written once as a sequence of steps.
+
+``Variable.backward()`` runs :func:`backward_steps` to the end; the stepping
+widgets pull the very same generator one step at a time, and the graph pictures
+read what it recorded (each function's ``backward_order``, each node's
+``grad_state``). There is no second implementation to drift apart.
+
+>>> import numpy as np
+>>> from teachgrad import Variable
+>>> x = Variable(np.array([2.], dtype=np.float32))
+>>> y = x * x + x
+>>> [step.function.label for step in backward_steps(y)]
+['+', '*']
+>>> x.grad
+array([5.], dtype=float32)
+"""
+import heapq
+import warnings
+
+
+class BackwardStep:
+    """What one step of backward did: which function ran, what grads went in
+    (one per output) and came out (one per input, None where none flows)."""
+    __slots__ = ('index', 'function', 'grad_outputs', 'grad_inputs')
+
+    def __init__(self, index, function, grad_outputs, grad_inputs):
+        self.index = index
+        self.function = function
+        self.grad_outputs = grad_outputs
+        self.grad_inputs = grad_inputs
+
+    def __repr__(self):
+        return '<BackwardStep {}: {}>'.format(self.index, self.function.label)
+
+
+def _seed_grad(y):
+    """The grad that starts backward at ``y``, or None (with a warning) if unknown."""
+    if y.grad is not None:
+        return y.grad
+    if y.data.size == 1:
+        y.grad = y.xp.ones_like(y.data)
+        return y.grad
+    warnings.warn(
+        'backward() was called on an output of shape {} without a gradient, so '
+        'no gradients were computed. Either set the initial gradient first, '
+        'y.grad = np.ones({}, dtype=np.{}), or reduce the output to a single '
+        'number, for example F.sum(y).backward().'.format(
+            y.shape, y.shape, y.dtype), stacklevel=4)
+    return None
+
+
+def backward_steps(y, retain_grad=False):
+    """Yield one :class:`BackwardStep` per function node, outputs before inputs.
+
+    Functions are visited in decreasing rank (distance from the leaves), so a
+    node's grad is complete — every path into it summed — before its creator
+    runs. Leaf grads are accumulated into ``Variable.grad`` as soon as they are
+    produced; intermediate grads live only in this generator unless
+    ``retain_grad`` keeps them.
+    """
+    seed = _seed_grad(y)
+    root = y.node
+    root.grad_state = 'seed'
+    if seed is None or root.creator is None:
+        return
+    grads = {root: seed}
+    owned = {id(seed)}          # arrays some Variable already holds as its grad
+    heap = [(-root.creator.rank, 0, root.creator)]
+    queued = {root.creator}
+    pushed = 0                  # tie-breaker so the heap never compares functions
+    count = 0
+    while heap:
+        f = heapq.heappop(heap)[2]
+        outputs = [ref() for ref in f.outputs]
+        gys = tuple(grads.get(node) if node is not None else None for node in outputs)
+        if any(g is None for g in gys):
+            gys = tuple(_zeros(node) if g is None else g for node, g in zip(outputs, gys))
+        gxs = f._backward(gys)
+        if not isinstance(gxs, tuple):
+            gxs = (gxs,)
+        if len(gxs) != len(f.inputs):
+            raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
+                type(f).__name__, len(gxs), len(f.inputs)))
+        count += 1
+        f.backward_order = count
+        for node in outputs:
+            if node is None or node is root:
+                continue
+            var = node._variable()
+            if retain_grad:
+                node.grad_state = 'retained'
+                if var is not None:
+                    g = grads[node]
+                    var._grad = g.copy() if id(g) in owned else g
+                    owned.add(id(var._grad))
+            else:
+                node.grad_state = 'freed'
+                if var is not None:
+                    var._grad = None
+            grads.pop(node, None)
+        for node, gx in zip(f.inputs, gxs):
+            if gx is None or not node.requires_grad:
+                continue
+            _check_grad(f, node, gx)
+            creator = node.creator
+            if creator is not None:
+                old = grads.get(node)
+                grads[node] = gx if old is None else old + gx
+                if creator not in queued:
+                    queued.add(creator)
+                    pushed += 1
+                    heapq.heappush(heap, (-creator.rank, pushed, creator))
+            else:
+                var = node._variable()
+                if var is None:
+                    continue
+                if var._grad is None:
+                    var._grad = gx.copy() if id(gx) in owned else gx
+                else:
+                    var._grad = var._grad + gx
+                owned.add(id(var._grad))
+        yield BackwardStep(count, f, gys, gxs)
+
+
+def _zeros(node):
+    import numpy
+    from teachgrad import backend
+    var = node._variable()
+    xp = backend.get_array_module(var.data) if var is not None else numpy
+    return xp.zeros(node.shape, dtype=node.dtype)
+
+
+def _check_grad(f, node, gx):
+    if gx.shape != node.shape:
+        raise ValueError(
+            '{}.backward returned a gradient of shape {} for an input of shape {}; '
+            'each gradient must have the shape of its input.'.format(
+                type(f).__name__, gx.shape, node.shape))

@@ -1,0 +1,185 @@
+"""FunctionNode: one operation in the graph, with its forward and backward side by side.
+
+To add an operation, subclass :class:`FunctionNode`, compute the result from
+arrays in ``forward`` (keeping on ``self`` whatever backward will need) and
+return the input gradients from the output gradients in ``backward``:
+
+>>> import numpy as np
+>>> from teachgrad import FunctionNode, Variable
+>>> class Cube(FunctionNode):
+...     label = '**3'
+...     def forward(self, x):
+...         self.x = x                 # backward needs x
+...         return x ** 3
+...     def backward(self, gy):
+...         return 3 * self.x ** 2 * gy
+>>> x = Variable(np.array([2.]))
+>>> y = Cube()(x)
+>>> y.backward()
+>>> x.grad
+array([12.])
+
+Chainer's older :class:`Function` style (``forward(self, inputs)`` and
+``backward(self, inputs, grad_outputs)`` on tuples) works too.
+"""
+import weakref
+
+import numpy
+
+from teachgrad import backend
+from teachgrad.configuration import config
+from teachgrad.variable import Variable
+
+# The links being called right now, outermost first. Link.__call__ replaces
+# this tuple; each function records the one it saw, so a picture can fold the
+# functions that ran inside one link into a single box.
+link_scope = ()
+
+
+def _as_output(y, xp_of):
+    # numpy turns 0-d results into scalars (np.float32(3.0)); outputs must be arrays.
+    if type(y) is numpy.ndarray or backend.is_array(y):
+        return y
+    return backend.get_array_module(xp_of).asarray(y)
+
+
+class FunctionNode:
+    """Base class of every operation.
+
+    After a call, ``inputs`` holds the input :class:`VariableNode` objects,
+    ``outputs`` weak references to the output nodes, ``rank`` the distance
+    from the leaves, ``scope`` the links that were being called, and after a
+    backward ``backward_order`` the step (1, 2, ...) at which backward visited
+    this function.
+    """
+    inputs = ()
+    outputs = ()
+    rank = 0
+    scope = ()
+    backward_order = None
+
+    @property
+    def label(self):
+        """How the operation reads in a graph picture (class name by default)."""
+        return type(self).__name__
+
+    def __call__(self, *inputs):
+        """Apply to Variables or arrays; returns a Variable (or a tuple of them)."""
+        ys = self.apply(inputs)
+        return ys[0] if len(ys) == 1 else ys
+
+    def apply(self, inputs):
+        """Run forward on ``inputs`` and, if backprop is on, link the graph.
+
+        Returns a tuple of output Variables.
+        """
+        inputs = [x if isinstance(x, Variable) else _input_variable(x) for x in inputs]
+        xs = [x._data for x in inputs]
+        ys = self._forward(xs)
+        if not isinstance(ys, tuple):
+            ys = (ys,)
+        requires_grad = config.enable_backprop and any(
+            x._node.requires_grad for x in inputs)
+        outputs = tuple(Variable(_as_output(y, xs[0] if xs else y),
+                                 requires_grad=requires_grad) for y in ys)
+        if requires_grad:
+            nodes = [x._node for x in inputs]
+            self.inputs = tuple(nodes)
+            self.rank = rank = max(n.rank for n in nodes)
+            self.scope = link_scope
+            self.outputs = tuple(weakref.ref(y._node) for y in outputs)
+            for y in outputs:
+                y._node.creator = self
+                y._node.rank = rank + 1
+        return outputs
+
+    # Subclasses define these two. Both work on plain arrays.
+    def forward(self, *xs):
+        raise NotImplementedError(
+            '{} must define forward(self, *arrays) returning the output '
+            'array(s)'.format(type(self).__name__))
+
+    def backward(self, *gys):
+        raise NotImplementedError(
+            '{} has no backward(self, *grad_outputs), so gradients cannot flow '
+            'through it'.format(type(self).__name__))
+
+    # The calling conventions; Function (below) adapts them to Chainer's old style.
+    def _forward(self, xs):
+        return self.forward(*xs)
+
+    def _backward(self, gys):
+        return self.backward(*gys)
+
+    def __repr__(self):
+        return '<{} {}>'.format(type(self).__name__, self.label)
+
+
+def _input_variable(x):
+    if not backend.is_array(x):
+        raise TypeError(
+            'functions take Variables or ndarrays, but got {}. Wrap plain '
+            'numbers or lists with np.array(..., dtype=np.float32).'.format(
+                type(x).__name__))
+    return Variable(x, requires_grad=False)
+
+
+class Function(FunctionNode):
+    """Chainer's classic function style: tuples of arrays in and out.
+
+    >>> import numpy as np
+    >>> from teachgrad import Variable
+    >>> class Square(Function):
+    ...     def forward(self, inputs):
+    ...         x, = inputs
+    ...         return x ** 2,
+    ...     def backward(self, inputs, grad_outputs):
+    ...         x, = inputs
+    ...         gy, = grad_outputs
+    ...         return 2 * x * gy,
+    >>> x = Variable(np.array([3.]))
+    >>> Square()(x).backward()
+    >>> x.grad
+    array([6.])
+    """
+
+    def _forward(self, xs):
+        self._input_arrays = tuple(xs)   # old-style backward receives the inputs
+        return _as_tuple(self.forward(self._input_arrays))
+
+    def _backward(self, gys):
+        return _as_tuple(self.backward(self._input_arrays, gys))
+
+    def forward(self, inputs):
+        """Dispatch to ``forward_cpu``/``forward_gpu`` when a subclass defines those."""
+        if backend.get_array_module(*inputs) is numpy:
+            return self.forward_cpu(inputs)
+        return self.forward_gpu(inputs)
+
+    def backward(self, inputs, grad_outputs):
+        if backend.get_array_module(*inputs) is numpy:
+            return self.backward_cpu(inputs, grad_outputs)
+        return self.backward_gpu(inputs, grad_outputs)
+
+    def forward_cpu(self, inputs):
+        raise NotImplementedError(
+            '{} must define forward(self, inputs) returning a tuple of '
+            'arrays'.format(type(self).__name__))
+
+    def forward_gpu(self, inputs):
+        return self.forward_cpu(inputs)
+
+    def backward_cpu(self, inputs, grad_outputs):
+        raise NotImplementedError(
+            '{} has no backward(self, inputs, grad_outputs)'.format(type(self).__name__))
+
+    def backward_gpu(self, inputs, grad_outputs):
+        return self.backward_cpu(inputs, grad_outputs)
+
+
+def _as_tuple(ys):
+    if isinstance(ys, tuple):
+        return ys
+    if isinstance(ys, list):
+        return tuple(ys)
+    return (ys,)

@@ -1,0 +1,43 @@
+"""Functions that connect inputs to outputs through learned weights.
+
+>>> import numpy as np
+>>> x = np.ones((1, 3), dtype=np.float32)
+>>> W = np.ones((2, 3), dtype=np.float32)
+>>> linear(x, W).data
+array([[3., 3.]], dtype=float32)
+"""
+from teachgrad.function_node import FunctionNode
+
+
+class LinearFunction(FunctionNode):
+    label = 'Linear'
+
+    def forward(self, x, W, b=None):
+        if x.ndim != 2:
+            x = x.reshape(len(x), -1)
+        if x.shape[1] != W.shape[1]:
+            raise ValueError(
+                'Linear: the input has {} features per example (shape {}) but W '
+                'has shape {}, which expects {}. W is (out_size, in_size).'.format(
+                    x.shape[1], x.shape, W.shape, W.shape[1]))
+        self.x, self.W = x, W
+        y = x @ W.T
+        if b is not None:
+            y = y + b
+        return y
+
+    def backward(self, gy):
+        gx = (gy @ self.W).reshape(self.inputs[0].shape)
+        gW = gy.T @ self.x
+        if len(self.inputs) == 3:
+            return gx, gW, gy.sum(axis=0)
+        return gx, gW
+
+
+def linear(x, W, b=None):
+    """``y = x @ W.T + b``; inputs with more than 2 dims are flattened per example.
+
+    W has shape (out_size, in_size), b has shape (out_size,).
+    """
+    args = (x, W) if b is None else (x, W, b)
+    return LinearFunction().apply(args)[0]

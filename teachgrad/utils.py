@@ -1,0 +1,41 @@
+"""Small array helpers shared by the functions.
+
+>>> import numpy as np
+>>> sum_to(np.ones((2, 3)), (3,))
+array([2., 2., 2.])
+"""
+from teachgrad import backend
+
+
+def sum_to(x, shape):
+    """Sum ``x`` over the axes that broadcasting added or stretched, giving ``shape``.
+
+    This is the backward of broadcasting: a value that was copied to many
+    places receives the sum of the gradients of all its copies.
+    """
+    shape = tuple(shape)
+    if x.shape == shape:
+        return x
+    lead = x.ndim - len(shape)
+    if lead < 0:
+        raise ValueError('cannot sum an array of shape {} to the larger shape {}'
+                         .format(x.shape, shape))
+    axes = tuple(range(lead)) + tuple(
+        lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
+    y = x.sum(axis=axes, keepdims=True)
+    if lead:
+        y = y.reshape(shape)
+    return backend.get_array_module(x).asarray(y)
+
+
+def force_array(x, dtype=None):
+    """Turn numpy scalars (what 0-d operations return) back into arrays."""
+    xp = backend.get_array_module(x)
+    return xp.asarray(x, dtype=dtype)
+
+
+def force_type(dtype, value):
+    """Cast ``value`` to ``dtype`` if it is an array of another dtype."""
+    if backend.is_array(value) and value.dtype != dtype:
+        return value.astype(dtype, copy=False)
+    return value
