@@ -72,11 +72,13 @@ def backward_steps(y, retain_grad=False):
     while heap:
         f = heapq.heappop(heap)[2]
         outputs = [ref() for ref in f.outputs]
-        gys = tuple(grads.get(node) if node is not None else None for node in outputs)
-        if any(g is None for g in gys):
-            gys = tuple(_zeros(node) if g is None else g for node, g in zip(outputs, gys))
+        gys = [grads.get(node) for node in outputs]     # grads.get(None) is None
+        for i, g in enumerate(gys):
+            if g is None:       # an output nobody used: its grad is zero
+                gys[i] = _zeros(outputs[i], f)
+        gys = tuple(gys)
         gxs = f._backward(gys)
-        if not isinstance(gxs, tuple):
+        if type(gxs) is not tuple:
             gxs = (gxs,)
         if len(gxs) != len(f.inputs):
             raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
@@ -86,22 +88,22 @@ def backward_steps(y, retain_grad=False):
         for node in outputs:
             if node is None or node is root:
                 continue
+            g = grads.pop(node, None)
             var = node._variable()
             if retain_grad:
                 node.grad_state = 'retained'
-                if var is not None:
-                    g = grads[node]
+                if var is not None and g is not None:
                     var._grad = g.copy() if id(g) in owned else g
                     owned.add(id(var._grad))
             else:
                 node.grad_state = 'freed'
                 if var is not None:
                     var._grad = None
-            grads.pop(node, None)
         for node, gx in zip(f.inputs, gxs):
             if gx is None or not node.requires_grad:
                 continue
-            _check_grad(f, node, gx)
+            if gx.shape != node.shape:
+                _shape_error(f, node, gx)
             creator = node.creator
             if creator is not None:
                 old = grads.get(node)
@@ -122,17 +124,17 @@ def backward_steps(y, retain_grad=False):
         yield BackwardStep(count, f, gys, gxs)
 
 
-def _zeros(node):
-    import numpy
+def _zeros(node, f):
     from teachgrad import backend
+    if node is None:
+        return None
     var = node._variable()
-    xp = backend.get_array_module(var.data) if var is not None else numpy
+    xp = backend.get_array_module(var.data if var is not None else None)
     return xp.zeros(node.shape, dtype=node.dtype)
 
 
-def _check_grad(f, node, gx):
-    if gx.shape != node.shape:
-        raise ValueError(
+def _shape_error(f, node, gx):
+    raise ValueError(
             '{}.backward returned a gradient of shape {} for an input of shape {}; '
             'each gradient must have the shape of its input.'.format(
                 type(f).__name__, gx.shape, node.shape))

@@ -36,11 +36,14 @@ from teachgrad.variable import Variable
 link_scope = ()
 
 
-def _as_output(y, xp_of):
+_weakref = weakref.ref
+
+
+def _output(y, inputs, requires_grad):
     # numpy turns 0-d results into scalars (np.float32(3.0)); outputs must be arrays.
-    if type(y) is numpy.ndarray or backend.is_array(y):
-        return y
-    return backend.get_array_module(xp_of).asarray(y)
+    if type(y) is not numpy.ndarray and not backend.is_array(y):
+        y = backend.get_array_module(*inputs).asarray(y)
+    return Variable(y, requires_grad=requires_grad)
 
 
 class FunctionNode:
@@ -74,23 +77,33 @@ class FunctionNode:
         Returns a tuple of output Variables.
         """
         inputs = [x if isinstance(x, Variable) else _input_variable(x) for x in inputs]
-        xs = [x._data for x in inputs]
-        ys = self._forward(xs)
-        if not isinstance(ys, tuple):
-            ys = (ys,)
-        requires_grad = config.enable_backprop and any(
-            x._node.requires_grad for x in inputs)
-        outputs = tuple(Variable(_as_output(y, xs[0] if xs else y),
-                                 requires_grad=requires_grad) for y in ys)
+        nodes = [x._node for x in inputs]
+        ys = self._forward([x._data for x in inputs])
+        requires_grad = False
+        if config.enable_backprop:
+            for n in nodes:
+                if n.requires_grad:
+                    requires_grad = True
+                    break
+        if type(ys) is tuple:
+            outputs = tuple([_output(y, inputs, requires_grad) for y in ys])
+        else:
+            outputs = (_output(ys, inputs, requires_grad),)
         if requires_grad:
-            nodes = [x._node for x in inputs]
             self.inputs = tuple(nodes)
-            self.rank = rank = max(n.rank for n in nodes)
+            rank = 0
+            for n in nodes:
+                if n.rank > rank:
+                    rank = n.rank
+            self.rank = rank
             self.scope = link_scope
-            self.outputs = tuple(weakref.ref(y._node) for y in outputs)
+            refs = []
             for y in outputs:
-                y._node.creator = self
-                y._node.rank = rank + 1
+                n = y._node
+                n.creator = self
+                n.rank = rank + 1
+                refs.append(_weakref(n))
+            self.outputs = tuple(refs)
         return outputs
 
     # Subclasses define these two. Both work on plain arrays.

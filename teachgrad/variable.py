@@ -24,6 +24,7 @@ from teachgrad import backprop
 # after the learner drops the Variable; bigger ones are reachable only while
 # the Variable lives (principle 3: the core never pays for the pictures).
 DISPLAY_KEEP_SIZE = 1024
+_weakref = weakref.ref
 
 
 class VariableNode:
@@ -42,8 +43,13 @@ class VariableNode:
         self.name = name
         self.requires_grad = requires_grad
         self.grad_state = None
-        self._variable = weakref.ref(variable)
-        self._set_data(data)
+        self._variable = _weakref(variable)
+        if data is None:
+            self.shape = self.dtype = self.data = None
+        else:
+            self.shape = data.shape
+            self.dtype = data.dtype
+            self.data = data if data.size <= DISPLAY_KEEP_SIZE else None
 
     def _set_data(self, data):
         if data is None:
@@ -102,7 +108,7 @@ class Variable:
     __array_priority__ = 200
 
     def __init__(self, data=None, *, name=None, grad=None, requires_grad=True):
-        if data is not None and not (type(data) is numpy.ndarray):
+        if type(data) is not numpy.ndarray and data is not None:
             _check_array(data)
         self._data = data
         self._grad = None

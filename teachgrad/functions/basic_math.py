@@ -134,7 +134,8 @@ class _Constant(FunctionNode):
         self.constant = constant
 
     def _grad(self, g):
-        return sum_to(g, self.inputs[0].shape)
+        shape = self.inputs[0].shape
+        return g if g.shape == shape else sum_to(g, shape)
 
 
 class AddConstant(_Constant):
@@ -281,7 +282,7 @@ class MatMul(FunctionNode):
 # -- functions and operator binding -------------------------------------------
 
 def _const(c, op):
-    if isinstance(c, numbers.Number) or backend.is_array(c) or isinstance(c, numpy.generic):
+    if type(c) is float or type(c) is int or isinstance(c, numbers.Number) or backend.is_array(c) or isinstance(c, numpy.generic):
         return c
     raise TypeError(
         "unsupported operand for {}: Variable and {}. Use a Variable, a numpy "
