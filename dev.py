@@ -1,0 +1,283 @@
+#!/usr/bin/env python3
+"""teachgrad's developer commands, in one file that needs only Python >= 3.10.
+
+    python3 dev.py lab [ARGS]     open lessons/ in JupyterLab (ARGS go to jupyter lab)
+    python3 dev.py test           run the complete test suite
+    python3 dev.py test ARGS      run only `pytest ARGS` (e.g. tests/test_variable.py -x)
+    python3 dev.py regen [NB...]  re-run the lessons and store their outputs
+    python3 dev.py bench [ARGS]   run the benchmarks in benchmarks/
+
+Every command first makes sure that ``.venv`` (next to this file) holds
+``pip install -e .[test]``. It installs again only when pyproject.toml has
+changed since the last install: a stamp file in .venv remembers which
+pyproject.toml it installed.
+
+The complete suite is two pytest runs, each of which must run at least one
+test: ``pytest tests`` (unit tests, and the browser tests, marker ``browser``,
+which drive Debian's chromium at /usr/bin/chromium through Playwright), then
+``pytest --nbval --nbval-current-env lessons/`` (every lesson re-run and its
+outputs compared with the stored ones). When chromium is missing, root
+installs it with apt-get; anyone else gets the browser tests skipped, with the
+reason printed.
+"""
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / '.venv'
+BIN = VENV / ('Scripts' if os.name == 'nt' else 'bin')
+VENV_PY = BIN / ('python.exe' if os.name == 'nt' else 'python')
+STAMP = VENV / 'teachgrad-install.stamp'
+EXTRAS = 'test'
+LESSONS = ROOT / 'lessons'
+CHROMIUM = '/usr/bin/chromium'
+# The root conftest.py reads this to explain why browser tests are skipped.
+BROWSER_SKIP_ENV = 'TEACHGRAD_BROWSER_SKIP'
+
+# pytest's exit code when it collected nothing: for us that is a failure,
+# because a suite that silently runs no test proves nothing.
+NO_TESTS_RAN = 5
+
+
+def say(message):
+    print('dev.py: ' + message, flush=True)
+
+
+def fail(message, code=1):
+    say(message)
+    sys.exit(code)
+
+
+# --- set-up -----------------------------------------------------------------
+
+def install_stamp():
+    """What the install in .venv must match: this pyproject.toml and the extras."""
+    digest = hashlib.sha256((ROOT / 'pyproject.toml').read_bytes()).hexdigest()
+    return 'pyproject.toml sha256 {}\nextras {}\n'.format(digest, EXTRAS)
+
+
+def venv_works():
+    if not VENV_PY.exists():
+        return False
+    probe = subprocess.run([str(VENV_PY), '-c', 'import sys; print(sys.version_info >= (3, 10))'],
+                           capture_output=True, text=True)
+    return probe.returncode == 0 and probe.stdout.strip() == 'True'
+
+
+def ensure_venv():
+    """Create .venv and install the project into it, unless that is done already."""
+    if not venv_works():
+        say('creating .venv with {} -m venv'.format(Path(sys.executable).name))
+        made = subprocess.run([sys.executable, '-m', 'venv', '--clear', str(VENV)])
+        if made.returncode != 0:
+            fail('could not create .venv. On Debian/Ubuntu, `apt-get install python3-venv` '
+                 'adds the missing venv module; then run this command again.')
+        STAMP.unlink(missing_ok=True)
+    wanted = install_stamp()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    say('installing teachgrad with its [{}] extra into .venv '
+        '(the first time takes a few minutes)'.format(EXTRAS))
+    env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK='1')
+    installed = subprocess.run(
+        [str(VENV_PY), '-m', 'pip', 'install', '-e', '.[{}]'.format(EXTRAS)],
+        cwd=ROOT, env=env)
+    if installed.returncode != 0:
+        fail('pip could not install the project (see its message above); '
+             'fix that and run the command again.')
+    STAMP.write_text(wanted)
+
+
+def is_root():
+    return hasattr(os, 'geteuid') and os.geteuid() == 0
+
+
+def ensure_chromium():
+    """Return None when the browser tests can run, else the reason they cannot."""
+    if os.path.exists(CHROMIUM):
+        return None
+    if is_root() and shutil.which('apt-get'):
+        say('installing Debian chromium for the browser tests (apt-get)')
+        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+        for cmd in (['apt-get', 'update'], ['apt-get', 'install', '-y', 'chromium']):
+            if subprocess.run(cmd, env=env, stdin=subprocess.DEVNULL).returncode != 0:
+                break
+        if os.path.exists(CHROMIUM):
+            return None
+        return 'apt-get could not install chromium (see its output above)'
+    return ('Debian chromium is not installed at {}; as root, '
+            '`apt-get install -y chromium` installs it'.format(CHROMIUM))
+
+
+# --- commands -----------------------------------------------------------------
+
+def lab_argv(python, extra_args):
+    """The command line that serves lessons/ in JupyterLab."""
+    argv = [str(python), '-m', 'jupyterlab', '--ServerApp.root_dir=' + str(LESSONS),
+            '--ServerApp.ip=127.0.0.1']
+    if is_root():
+        # Jupyter refuses root unless told; containers and CI machines run as root.
+        argv.append('--allow-root')
+    return argv + list(extra_args)
+
+
+def cmd_lab(args):
+    ensure_venv()
+    argv = lab_argv(VENV_PY, args)
+    os.chdir(ROOT)
+    if os.name == 'nt':
+        sys.exit(subprocess.run(argv).returncode)
+    os.execv(argv[0], argv)
+
+
+def suite_steps():
+    """The parts of the complete suite: (title, pytest arguments)."""
+    return [
+        ('unit and browser tests', ['tests']),
+        ('lessons, re-run and compared with their stored outputs (nbval)',
+         ['--nbval', '--nbval-current-env', 'lessons/']),
+    ]
+
+
+def step_verdict(returncode):
+    """'passed', or why a pytest run counts as failed."""
+    if returncode == 0:
+        return 'passed'
+    if returncode == NO_TESTS_RAN:
+        return 'FAILED: no tests ran'
+    return 'FAILED (pytest exit code {})'.format(returncode)
+
+
+def cmd_test(args):
+    ensure_venv()
+    env = dict(os.environ)
+    reason = ensure_chromium()
+    if reason:
+        say('browser tests will be skipped: ' + reason)
+        env[BROWSER_SKIP_ENV] = reason
+    if args:
+        code = subprocess.run([str(VENV_PY), '-m', 'pytest', *args], cwd=ROOT, env=env).returncode
+        sys.exit(code)
+    results = []
+    for title, pytest_args in suite_steps():
+        say('running {}: pytest {}'.format(title, ' '.join(pytest_args)))
+        code = subprocess.run([str(VENV_PY), '-m', 'pytest', *pytest_args],
+                              cwd=ROOT, env=env).returncode
+        results.append((title, step_verdict(code)))
+    print()
+    for title, verdict in results:
+        say('{}: {}'.format(title, verdict))
+    if reason:
+        say('browser tests were skipped: ' + reason)
+    if any(verdict != 'passed' for _, verdict in results):
+        sys.exit(1)
+    say('all tests passed')
+
+
+def cmd_regen(args):
+    ensure_venv()
+    code = subprocess.run([str(VENV_PY), str(Path(__file__).resolve()), '_regen', *args],
+                          cwd=ROOT).returncode
+    sys.exit(code)
+
+
+def cmd_bench(args):
+    ensure_venv()
+    scripts = sorted(p for p in (ROOT / 'benchmarks').glob('*.py') if not p.name.startswith('_'))
+    if not scripts:
+        fail('no benchmark scripts in benchmarks/')
+    code = 0
+    for script in scripts:
+        say('running ' + script.relative_to(ROOT).as_posix())
+        code = subprocess.run([str(VENV_PY), str(script), *args], cwd=ROOT).returncode or code
+    sys.exit(code)
+
+
+# --- regenerating the lessons' stored outputs (runs inside .venv) --------------
+
+def widget_ids_made_stable(nb):
+    """Replace the random ids of widget models in outputs with ids in order of appearance.
+
+    Widget ids are uuid4s, so every run would change the stored notebook; nbval
+    ignores them anyway. Stable ids keep a re-run without changes byte-identical.
+    """
+    mime = 'application/vnd.jupyter.widget-view+json'
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get('outputs', []):
+            view = output.get('data', {}).get(mime)
+            if view and 'model_id' in view:
+                count += 1
+                view['model_id'] = '{:032x}'.format(count)
+    return nb
+
+
+def machine_details(text):
+    """Paths of this machine found in a stored notebook (they must not be committed)."""
+    found = []
+    for path in {str(ROOT), str(Path.home())}:
+        if len(path) > 1 and path + os.sep in text:
+            found.append(path)
+    return found
+
+
+def regen_inside(names):
+    import nbformat
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+    from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
+
+    notebooks = [Path(n).resolve() for n in names] or sorted(LESSONS.glob('*.ipynb'))
+    if not notebooks:
+        fail('no notebooks in lessons/')
+    problems = []
+    for path in notebooks:
+        say('running ' + path.relative_to(ROOT).as_posix())
+        nb = nbformat.read(path, as_version=4)
+        # The same kernel as `pytest --nbval --nbval-current-env`: this Python.
+        km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME,
+                           kernel_spec_manager=NbvalKernelspecManager())
+        client = NotebookClient(nb, km=km, timeout=600, record_timing=False,
+                                store_widget_state=False,
+                                resources={'metadata': {'path': str(path.parent)}})
+        try:
+            client.execute()
+        finally:
+            # nbclient leaves a kernel it did not start running; stop it here.
+            if km.has_kernel:
+                km.shutdown_kernel(now=True)
+        nb.metadata['kernelspec'] = {'display_name': 'Python 3 (ipykernel)',
+                                     'language': 'python', 'name': 'python3'}
+        widget_ids_made_stable(nb)
+        text = nbformat.writes(nb)
+        leaked = machine_details(text)
+        if leaked:
+            problems.append('{}: outputs show paths of this machine ({}); print paths '
+                            'relative to lessons/ instead'.format(path.name, ', '.join(leaked)))
+        path.write_text(text, encoding='utf-8')
+    for problem in problems:
+        say(problem)
+    sys.exit(1 if problems else 0)
+
+
+COMMANDS = {'lab': cmd_lab, 'test': cmd_test, 'regen': cmd_regen, 'bench': cmd_bench,
+            '_regen': regen_inside}
+
+
+def main(argv):
+    if sys.version_info < (3, 10):
+        fail('teachgrad needs Python 3.10 or newer; this is {}.{}'.format(*sys.version_info[:2]))
+    if not argv or argv[0] in ('-h', '--help'):
+        print(__doc__)
+        sys.exit(0 if argv else 2)
+    if argv[0] not in COMMANDS:
+        fail('unknown command {!r}; run `python3 dev.py --help` for the list'.format(argv[0]), 2)
+    COMMANDS[argv[0]](argv[1:])
+
+
+if __name__ == '__main__':
+    main(sys.argv[1:])
