@@ -82,7 +82,9 @@ def _check_array(data, what='data'):
     if data is None or backend.is_array(data):
         return
     example = ''
-    if isinstance(data, (list, tuple, int, float)):
+    if isinstance(data, numpy.generic):      # e.g. np.float32(2.0), what x.sum() gives
+        example = ' For example: Variable(np.asarray(value)).'
+    elif isinstance(data, (list, tuple, int, float)):
         example = (' For example: Variable(np.array({!r}, dtype=np.float32)).'
                    .format(data))
     raise TypeError(
@@ -376,6 +378,11 @@ class Parameter(Variable):
         from teachgrad import initializers
         self.data = initializers.generate_array(self.initializer, shape, numpy)
         self._grad = None
+
+    def update(self):
+        """Apply the update rule an optimizer gave this parameter (if any)."""
+        if self.update_rule is not None:
+            self.update_rule.update(self)
 
     def __reduce__(self):
         return _recover_parameter, (self._data, self.name, self._grad,

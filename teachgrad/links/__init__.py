@@ -1,0 +1,11 @@
+"""Ready-made links, ``import teachgrad.links as L``.
+
+>>> import teachgrad.links as L
+>>> L.Linear(3, 2)
+Linear(in_size=3, out_size=2, nobias=False)
+"""
+from teachgrad.links.linear import Linear  # NOQA
+from teachgrad.links.classifier import Classifier  # NOQA
+from teachgrad.links.embed_id import EmbedID  # NOQA
+from teachgrad.links.convolution_2d import Convolution2D  # NOQA
+from teachgrad.links.batch_normalization import BatchNormalization  # NOQA

@@ -1,0 +1,275 @@
+"""Save and load links, optimizers and trainers as NumPy ``.npz`` files.
+
+Each value gets a key made of its path, like ``l1/W`` for a parameter or
+``l1/W/v`` for MomentumSGD's velocity of that parameter; the file is a plain
+zip of ``.npy`` arrays that ``numpy.load`` can read.
+
+Loading never unpickles (``allow_pickle=False``), so a file from elsewhere
+cannot run code. It first checks every key against the target: a key the
+target needs but the file lacks, a key the file has but the target does not
+know, or an array of another shape raises :class:`SerializationError`, which
+lists each such key with both shapes, and the target is left exactly as it
+was. Only then are the values copied in.
+
+An uninitialized parameter (``L.Linear(2)`` before its first call) and any
+other None are stored as the text ``'<None>'`` (Chainer pickles None, which
+would need ``allow_pickle``).
+
+>>> import io
+>>> import numpy as np
+>>> import teachgrad.links as L
+>>> f = L.Linear(3, 2)
+>>> buffer = io.BytesIO()
+>>> save_npz(buffer, f)
+>>> sorted(np.load(io.BytesIO(buffer.getvalue())).files)
+['W', 'b']
+"""
+import os
+
+import numpy
+
+from teachgrad import backend
+from teachgrad.serializer import Deserializer, Serializer
+
+NONE_MARK = '<None>'
+
+
+class SerializationError(KeyError, ValueError):
+    """The file and the object being loaded do not match (keys or shapes).
+
+    It is a KeyError (a key is missing, as in Chainer) and a ValueError (a
+    value does not fit), so either ``except`` catches it.
+    """
+
+    def __str__(self):
+        return str(self.args[0]) if self.args else ''
+
+
+def _is_none(array):
+    return (array.dtype.kind == 'U' and array.shape == ()
+            and str(array[()]) == NONE_MARK)
+
+
+def _describe(value):
+    if value is None:
+        return 'None (e.g. an uninitialized parameter)'
+    if backend.is_array(value):
+        return 'shape {} ({})'.format(value.shape, value.dtype)
+    return 'a {} ({!r})'.format(type(value).__name__, value)
+
+
+class DictionarySerializer(Serializer):
+    """Collect values into a flat dict ``{'l1/W': array, ...}`` (``target``).
+
+    >>> import teachgrad.links as L
+    >>> s = DictionarySerializer()
+    >>> s.save(L.Linear(2, 1))
+    >>> sorted(s.target)
+    ['W', 'b']
+    """
+
+    def __init__(self, target=None, path=''):
+        self.target = {} if target is None else target
+        self.path = path
+
+    def __getitem__(self, key):
+        key = key.strip('/')
+        return DictionarySerializer(self.target, self.path + key + '/')
+
+    def __call__(self, key, value):
+        full = self.path + key.lstrip('/')
+        if value is None:
+            array = numpy.array(NONE_MARK)
+        else:
+            # A copy: the saved snapshot must not change when training goes on.
+            array = numpy.array(backend.to_cpu(value) if backend.is_array(value) else value)
+            if array.dtype == object:
+                raise TypeError(
+                    'cannot save {!r}: a {} is neither an array, a number nor a '
+                    'string'.format(full, type(value).__name__))
+        self.target[full] = array
+        return value
+
+
+def save_npz(file, obj, compression=True):
+    """Save ``obj`` (a link, an optimizer, a trainer...) to an ``.npz`` file.
+
+    Args:
+        file: a path or a binary file object.
+        obj: anything with a ``serialize(serializer)`` method.
+        compression: zip-compress the arrays (smaller, slower).
+    """
+    s = DictionarySerializer()
+    s.save(obj)
+    savez = numpy.savez_compressed if compression else numpy.savez
+    if isinstance(file, (str, os.PathLike)):
+        with open(file, 'wb') as f:
+            savez(f, **s.target)
+    else:
+        savez(file, **s.target)
+
+
+class _Context:
+    """What the deserializers of one load share: keys read, problems found."""
+
+    def __init__(self, check_only):
+        self.check_only = check_only
+        self.visited = set()
+        self.problems = []
+
+
+class NpzDeserializer(Deserializer):
+    """Load values from a dict-like of arrays (what ``numpy.load`` returns).
+
+    ``load(obj)`` checks everything first and changes nothing when any key
+    is missing, unexpected or of another shape (see :func:`load_npz`). It
+    runs ``obj.serialize`` twice: the checking pass returns every value it
+    is given unchanged, so a ``serialize`` that passes the current value
+    (``self.t = serializer('t', self.t)``) stays untouched by a failed load.
+
+    Args:
+        npz: mapping from keys to arrays.
+        path: prefix of the keys to read, e.g. ``'updater/model:main/'``.
+        strict: False skips keys the file lacks and ignores extra keys.
+        ignore_names: keys (without the path) to skip, or a function
+            ``name -> bool``.
+    """
+
+    def __init__(self, npz, path='', strict=True, ignore_names=None, _context=None):
+        self.npz = npz
+        self.path = path
+        self.strict = strict
+        if ignore_names is not None and not callable(ignore_names):
+            ignore_names = set([ignore_names] if isinstance(ignore_names, str)
+                               else ignore_names)
+        self.ignore_names = ignore_names
+        self._context = _context
+
+    def __getitem__(self, key):
+        key = key.strip('/')
+        return NpzDeserializer(self.npz, self.path + key + '/', self.strict,
+                               self.ignore_names, self._context)
+
+    def load(self, obj):
+        """Check every value ``obj`` asks for, then (if all fit) load them."""
+        if self._context is not None:        # a part of a load already running
+            obj.serialize(self)
+            return
+        check = _Context(check_only=True)
+        obj.serialize(self._with_context(check))
+        if self.strict:
+            for key in sorted(self.npz.keys()):
+                if (key.startswith(self.path) and key not in check.visited
+                        and not self._ignored(key)):
+                    check.problems.append(
+                        '{!r}: the file has {} but {} has no such entry'.format(
+                            key, _describe(self._read(key)), type(obj).__name__))
+        if check.problems:
+            raise SerializationError(
+                'cannot load into {}: the file does not match it, so nothing was '
+                'changed.\n  {}\nWas the file saved from a model built the same way? '
+                'load_npz(..., strict=False) skips missing and extra keys.'.format(
+                    type(obj).__name__, '\n  '.join(check.problems)))
+        obj.serialize(self._with_context(_Context(check_only=False)))
+
+    def _with_context(self, context):
+        return NpzDeserializer(self.npz, self.path, self.strict, self.ignore_names, context)
+
+    def _ignored(self, full):
+        names = self.ignore_names
+        if names is None:
+            return False
+        return names(full) if callable(names) else full in names
+
+    def _read(self, full):
+        try:
+            return self.npz[full]
+        except ValueError as e:   # numpy refuses object arrays without allow_pickle
+            raise SerializationError(
+                '{!r} holds a pickled Python object, and teachgrad never unpickles '
+                '(it could run code). ({})'.format(full, e)) from None
+
+    def has_key(self, key):
+        """True if the file has ``key`` under this serializer's path."""
+        return self.path + key.lstrip('/') in self.npz
+
+    def _problem(self, message):
+        ctx = self._context
+        if ctx is None or not ctx.check_only:
+            raise SerializationError(message)
+        ctx.problems.append(message)
+
+    def __call__(self, key, value):
+        full = self.path + key.lstrip('/')
+        ctx = self._context
+        check_only = ctx is not None and ctx.check_only
+        if ctx is not None:
+            ctx.visited.add(full)
+        if self._ignored(full):
+            return value
+        if full not in self.npz:
+            if self.strict:
+                self._problem('{!r}: {} needs {} but the file has no such key'.format(
+                    full, 'the target', _describe(value)))
+            return value
+        data = self._read(full)
+        if _is_none(data):
+            return value if check_only else None
+        if value is None:
+            return value if check_only else numpy.array(data)
+        if backend.is_array(value):
+            if value.shape != data.shape:
+                self._problem('{!r}: the target has shape {} but the file has shape {}'
+                              .format(full, value.shape, data.shape))
+            elif not numpy.can_cast(data.dtype, value.dtype, 'same_kind'):
+                self._problem('{!r}: the target has dtype {} and the file {}, which '
+                              'cannot be converted'.format(full, value.dtype, data.dtype))
+            if check_only:
+                return value
+            if isinstance(value, numpy.ndarray):
+                numpy.copyto(value, data)
+            else:
+                value.set(numpy.asarray(data, dtype=value.dtype))
+            return value
+        # A Python number, bool or string (t, epoch, an iterator's position...).
+        if data.size != 1:
+            self._problem('{!r}: the target has {} but the file has shape {}'.format(
+                full, _describe(value), data.shape))
+            return value
+        value_type = type(value)
+        if (data.dtype.kind in 'fc' and isinstance(value, int)
+                and not isinstance(value, bool)):
+            self._problem('{!r}: the target has an int but the file has {}'.format(
+                full, data.dtype))
+            return value
+        if check_only:
+            return value
+        item = data.reshape(()).item() if data.dtype.kind != 'U' else str(data[()])
+        return value_type(item)
+
+
+def load_npz(file, obj, path='', strict=True, ignore_names=None):
+    """Load ``obj`` (a link, an optimizer, a trainer...) from an ``.npz`` file.
+
+    Everything is checked before anything changes: a missing key, an
+    unexpected key or a shape mismatch raises :class:`SerializationError`
+    naming each key and both shapes, and ``obj`` stays as it was.
+
+    Args:
+        file: a path or a binary file object.
+        obj: the object to fill; it must have the same structure as the saved one.
+        path: read only keys under this prefix (e.g. a model inside a
+            trainer snapshot: ``'updater/model:main/'``).
+        strict: False skips keys the file lacks and ignores extra ones.
+        ignore_names: keys (without ``path``) to skip, or a function.
+    """
+    with numpy.load(file, allow_pickle=False) as f:
+        arrays = {}
+        for key in f.files:
+            try:
+                arrays[key] = f[key]
+            except ValueError as e:
+                raise SerializationError(
+                    '{!r} holds a pickled Python object, and teachgrad never '
+                    'unpickles (it could run code). ({})'.format(key, e)) from None
+    NpzDeserializer(arrays, path=path, strict=strict, ignore_names=ignore_names).load(obj)
