@@ -93,8 +93,8 @@ def to_gpu(x, device=None):
 
 def scatter_add(xp, a, index, values):
     """``a[index] += values`` with repeated indices summed (numpy's ``add.at``)."""
-    if xp is numpy:
-        numpy.add.at(a, index, values)
+    if hasattr(xp.add, 'at'):       # numpy, and cupy >= 13
+        xp.add.at(a, index, values)
     else:
         import cupyx
         cupyx.scatter_add(a, index, values)

@@ -93,8 +93,7 @@ def backward_steps(y, retain_grad=False):
             if retain_grad:
                 node.grad_state = 'retained'
                 if var is not None and g is not None:
-                    var._grad = g.copy() if id(g) in owned else g
-                    owned.add(id(var._grad))
+                    var._grad = _own(g, owned)
             else:
                 node.grad_state = 'freed'
                 if var is not None:
@@ -104,6 +103,8 @@ def backward_steps(y, retain_grad=False):
                 continue
             if gx.shape != node.shape:
                 _shape_error(f, node, gx)
+            if gx.dtype is not node.dtype:
+                gx = _as_dtype(gx, node.dtype)
             creator = node.creator
             if creator is not None:
                 old = grads.get(node)
@@ -117,10 +118,10 @@ def backward_steps(y, retain_grad=False):
                 if var is None:
                     continue
                 if var._grad is None:
-                    var._grad = gx.copy() if id(gx) in owned else gx
+                    var._grad = _own(gx, owned)
                 else:
                     var._grad = var._grad + gx
-                owned.add(id(var._grad))
+                    owned.add(id(var._grad))
         yield BackwardStep(count, f, gys, gxs)
 
 
@@ -131,6 +132,31 @@ def _zeros(node, f):
     var = node._variable()
     xp = backend.get_array_module(var.data if var is not None else None)
     return xp.zeros(node.shape, dtype=node.dtype)
+
+
+def _own(g, owned):
+    """``g``, or a copy of it when another grad already holds its memory.
+
+    Two Variables must never share a grad array: an in-place update of one
+    (weight decay does ``grad += rate * param``) would change the other. A
+    view (``gy.T``, ``gy.reshape(...)``) shares its base's memory, so the base
+    counts as held too.
+    """
+    base = g.base
+    if id(g) in owned or (base is not None and id(base) in owned):
+        g = g.copy()
+    elif base is not None:
+        owned.add(id(base))
+    owned.add(id(g))
+    return g
+
+
+def _as_dtype(gx, dtype):
+    # numpy promotes mixed dtypes (float32 + float64 -> float64); the gradient
+    # of a float32 variable still has to be float32, as its grad setter demands.
+    if gx.dtype == dtype or dtype.kind != 'f':
+        return gx
+    return gx.astype(dtype)
 
 
 def _shape_error(f, node, gx):

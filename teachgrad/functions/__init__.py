@@ -14,5 +14,22 @@ from teachgrad.functions.array import (  # NOQA
     reshape, transpose, get_item, broadcast_to, sum_to)
 from teachgrad.functions.reduction import sum  # NOQA
 from teachgrad.functions.connection import linear  # NOQA
+from teachgrad.functions.math import (  # NOQA
+    exp, log, sqrt, square, sin, cos, absolute, clip)
+from teachgrad.functions.activation import (  # NOQA
+    tanh, sigmoid, relu, leaky_relu, softmax, log_softmax)
+from teachgrad.functions.reduction import mean, max, min, argmax, argmin  # NOQA
+from teachgrad.functions.array import (  # NOQA
+    concat, stack, split_axis, expand_dims, squeeze, flatten, swapaxes, tile,
+    repeat, cast, identity)
+from teachgrad.functions.loss import (  # NOQA
+    softmax_cross_entropy, mean_squared_error, sigmoid_cross_entropy)
+from teachgrad.functions.evaluation import accuracy  # NOQA
+from teachgrad.functions.noise import dropout  # NOQA
+from teachgrad.functions.convolution import convolution_2d  # NOQA
+from teachgrad.functions.pooling import max_pooling_2d, average_pooling_2d  # NOQA
+from teachgrad.functions.normalization import (  # NOQA
+    batch_normalization, fixed_batch_normalization)
+from teachgrad.functions.embed_id import embed_id  # NOQA
 
 install_variable_arithmetics()

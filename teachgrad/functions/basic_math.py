@@ -281,8 +281,14 @@ class MatMul(FunctionNode):
 
 # -- functions and operator binding -------------------------------------------
 
-def _const(c, op):
-    if type(c) is float or type(c) is int or isinstance(c, numbers.Number) or backend.is_array(c) or isinstance(c, numpy.generic):
+def _const(c, op, x=None):
+    if type(c) is float or type(c) is int or isinstance(c, numbers.Number) or isinstance(c, numpy.generic):
+        return c
+    if backend.is_array(c):
+        # A shape error should name the operator, as it does between Variables.
+        x = x._data if isinstance(x, Variable) else x
+        if x is not None and c.shape != x.shape:
+            _check_shapes(op, x, c)
         return c
     raise TypeError(
         "unsupported operand for {}: Variable and {}. Use a Variable, a numpy "
@@ -293,56 +299,56 @@ def add(a, b):
     """``a + b`` with broadcasting. ``F.add(x, y)`` is the same as ``x + y``."""
     if isinstance(b, Variable):
         return Add().apply((a, b))[0]
-    return AddConstant(_const(b, '+')).apply((a,))[0]
+    return AddConstant(_const(b, '+', a)).apply((a,))[0]
 
 
 def sub(a, b):
     """``a - b`` with broadcasting."""
     if isinstance(b, Variable):
         return Sub().apply((a, b))[0]
-    return SubConstant(_const(b, '-')).apply((a,))[0]
+    return SubConstant(_const(b, '-', a)).apply((a,))[0]
 
 
 def rsub(a, b):
     """``b - a`` where only ``a`` is a Variable."""
     if isinstance(b, Variable):
         return Sub().apply((b, a))[0]
-    return SubFromConstant(_const(b, '-')).apply((a,))[0]
+    return SubFromConstant(_const(b, '-', a)).apply((a,))[0]
 
 
 def mul(a, b):
     """``a * b`` (elementwise) with broadcasting."""
     if isinstance(b, Variable):
         return Mul().apply((a, b))[0]
-    return MulConstant(_const(b, '*')).apply((a,))[0]
+    return MulConstant(_const(b, '*', a)).apply((a,))[0]
 
 
 def div(a, b):
     """``a / b`` (elementwise) with broadcasting."""
     if isinstance(b, Variable):
         return Div().apply((a, b))[0]
-    return DivConstant(_const(b, '/')).apply((a,))[0]
+    return DivConstant(_const(b, '/', a)).apply((a,))[0]
 
 
 def rdiv(a, b):
     """``b / a`` where only ``a`` is a Variable."""
     if isinstance(b, Variable):
         return Div().apply((b, a))[0]
-    return DivFromConstant(_const(b, '/')).apply((a,))[0]
+    return DivFromConstant(_const(b, '/', a)).apply((a,))[0]
 
 
 def pow(a, b):
     """``a ** b``."""
     if isinstance(b, Variable):
         return Pow().apply((a, b))[0]
-    return PowConstant(_const(b, '**')).apply((a,))[0]
+    return PowConstant(_const(b, '**', a)).apply((a,))[0]
 
 
 def rpow(a, b):
     """``b ** a`` where only ``a`` is a Variable."""
     if isinstance(b, Variable):
         return Pow().apply((b, a))[0]
-    return PowFromConstant(_const(b, '**')).apply((a,))[0]
+    return PowFromConstant(_const(b, '**', a)).apply((a,))[0]
 
 
 def neg(x):

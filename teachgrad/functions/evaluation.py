@@ -1,0 +1,60 @@
+"""Evaluation: numbers that describe a model's quality but are not trained on.
+
+>>> import numpy as np
+>>> y = np.array([[0.1, 0.9], [0.8, 0.2]], dtype=np.float32)   # scores
+>>> t = np.array([1, 1], dtype=np.int32)                         # right answers
+>>> accuracy(y, t).data
+array(0.5, dtype=float32)
+"""
+from teachgrad import backend
+from teachgrad.function_node import FunctionNode
+
+
+class Accuracy(FunctionNode):
+    label = 'accuracy'
+
+    def __init__(self, ignore_label=None):
+        self.ignore_label = ignore_label
+
+    def forward(self, y, t):
+        if t.dtype.kind not in 'iu':
+            raise TypeError('accuracy: the labels t must be integers (e.g. np.int32), '
+                            'but have dtype {}'.format(t.dtype))
+        if y.ndim < 2 or t.shape != y.shape[:1] + y.shape[2:]:
+            raise ValueError('accuracy: y has shape {}, so t should have shape {}, '
+                             'but t has shape {}'.format(
+                                 y.shape, y.shape[:1] + y.shape[2:], t.shape))
+        xp = backend.get_array_module(y)
+        pred = y.argmax(axis=1).reshape(t.shape)
+        if self.ignore_label is None:
+            return xp.asarray((pred == t).mean(dtype=y.dtype))
+        mask = t == self.ignore_label
+        ignored = int(mask.sum())
+        total = t.size - ignored
+        if total == 0:
+            return xp.asarray(0.0, dtype=y.dtype)
+        correct = int(((pred == t) & ~mask).sum())
+        return xp.asarray(float(correct) / total, dtype=y.dtype)
+
+    def backward(self, gy):
+        return None, None            # counting right answers has no slope
+
+
+def accuracy(y, t, ignore_label=None):
+    """Fraction of examples whose highest score is at the right label.
+
+    Args:
+        y: scores of shape (batch, classes) (or (batch, classes, ...)).
+        t: int labels of shape (batch,) (or (batch, ...)).
+        ignore_label: examples with this label are not counted.
+
+    Returns a 0-dimensional Variable in ``y``'s dtype; no gradient flows
+    through it.
+
+    >>> import numpy as np
+    >>> y = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], dtype=np.float32)
+    >>> t = np.array([1, 0, -1], dtype=np.int32)
+    >>> accuracy(y, t, ignore_label=-1).data
+    array(1., dtype=float32)
+    """
+    return Accuracy(ignore_label).apply((y, t))[0]
