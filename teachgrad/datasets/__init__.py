@@ -1,0 +1,22 @@
+"""Ready-made datasets and ways to split them (Chainer's ``chainer.datasets``).
+
+A dataset is anything with ``len(d)`` and ``d[i]``. :class:`TupleDataset`
+zips arrays into ``(x, t)`` examples; :func:`split_dataset_random` makes a
+train/validation split; :func:`get_digits` loads a real data set that ships
+with scikit-learn, so nothing is ever downloaded.
+
+>>> import numpy as np
+>>> d = TupleDataset(np.arange(6).reshape(3, 2), np.array([0, 1, 0]))
+>>> len(d), d[1]
+(3, (array([2, 3]), np.int64(1)))
+>>> train, val = split_dataset(d, 2)
+>>> len(train), len(val)
+(2, 1)
+"""
+from teachgrad.datasets.tuple_dataset import TupleDataset  # NOQA
+from teachgrad.datasets.dict_dataset import DictDataset  # NOQA
+from teachgrad.datasets.sub_dataset import (  # NOQA
+    SubDataset, split_dataset, split_dataset_random, get_cross_validation_datasets,
+    get_cross_validation_datasets_random)
+from teachgrad.datasets.transform_dataset import TransformDataset  # NOQA
+from teachgrad.datasets.digits import get_digits, get_mnist  # NOQA
