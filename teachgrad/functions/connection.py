@@ -27,7 +27,9 @@ class LinearFunction(FunctionNode):
         return y
 
     def backward(self, gy):
-        gx = (gy @ self.W).reshape(self.inputs[0].shape)
+        x_node = self.inputs[0]
+        # The data fed to the first layer needs no gradient: skip that matmul.
+        gx = (gy @ self.W).reshape(x_node.shape) if x_node.requires_grad else None
         gW = gy.T @ self.x
         if len(self.inputs) == 3:
             return gx, gW, gy.sum(axis=0)

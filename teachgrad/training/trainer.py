@@ -218,4 +218,5 @@ class Trainer:
         if is_writer(serializer):
             serializer('_snapshot_elapsed_time', self.elapsed_time)
         else:
-            self._snapshot_elapsed_time = float(serializer('_snapshot_elapsed_time', 0.0))
+            self._snapshot_elapsed_time = float(serializer(
+                '_snapshot_elapsed_time', self._snapshot_elapsed_time))
