@@ -22,6 +22,7 @@ array([12.])
 Chainer's older :class:`Function` style (``forward(self, inputs)`` and
 ``backward(self, inputs, grad_outputs)`` on tuples) works too.
 """
+import itertools
 import weakref
 
 import numpy
@@ -37,6 +38,8 @@ link_scope = ()
 
 
 _weakref = weakref.ref
+# Counts function calls, so the forward stepper can replay the true order.
+_forward_clock = itertools.count()
 
 
 def _output(y, inputs, requires_grad):
@@ -53,13 +56,15 @@ class FunctionNode:
     ``outputs`` weak references to the output nodes, ``rank`` the distance
     from the leaves, ``scope`` the links that were being called, and after a
     backward ``backward_order`` the step (1, 2, ...) at which backward visited
-    this function.
+    this function. ``forward_order`` increases with every recorded call, so
+    sorting by it gives the order in which forward ran.
     """
     inputs = ()
     outputs = ()
     rank = 0
     scope = ()
     backward_order = None
+    forward_order = 0
 
     @property
     def label(self):
@@ -97,6 +102,7 @@ class FunctionNode:
                     rank = n.rank
             self.rank = rank
             self.scope = link_scope
+            self.forward_order = next(_forward_clock)
             refs = []
             for y in outputs:
                 n = y._node
