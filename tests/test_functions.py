@@ -589,3 +589,14 @@ def test_gpu_float32_and_to_gpu_round_trip():
     assert isinstance(x.grad, cupy.ndarray)
     x.to_cpu()
     assert isinstance(x.data, np.ndarray) and isinstance(x.grad, np.ndarray)
+
+
+@pytest.mark.parametrize('transa, transb', [(False, True), (True, False), (True, True)])
+def test_matmul_transposes_like_chainer(transa, transb):
+    rng = np.random.RandomState(3)
+    a = rng.randn(*((4, 3) if transa else (3, 4)))
+    b = rng.randn(*((5, 4) if transb else (4, 5)))
+    y = F.matmul(a, b, transa=transa, transb=transb)
+    np.testing.assert_allclose(y.data, (a.T if transa else a) @ (b.T if transb else b))
+    check_backward(
+        lambda a, b: F.matmul(a, b, transa=transa, transb=transb), (a, b), rng.randn(3, 5))

@@ -356,14 +356,21 @@ def neg(x):
     return Neg().apply((x,))[0]
 
 
-def matmul(a, b):
-    """Matrix product ``a @ b``.
+def matmul(a, b, transa=False, transb=False):
+    """Matrix product ``a @ b``; ``transa``/``transb`` swap the last two axes first.
 
     >>> import numpy as np
     >>> matmul(np.eye(2, dtype='f'), np.ones((2, 1), dtype='f')).data
     array([[1.],
            [1.]], dtype=float32)
+    >>> matmul(np.ones((2, 1), dtype='f'), np.ones((2, 1), dtype='f'), transa=True).data
+    array([[2.]], dtype=float32)
     """
+    from teachgrad.functions.array import swapaxes
+    if transa:
+        a = swapaxes(a, -1, -2)
+    if transb:
+        b = swapaxes(b, -1, -2)
     return MatMul().apply((a, b))[0]
 
 
