@@ -1,0 +1,224 @@
+"""DOT text for a graph picture (a :class:`~teachgrad.viz.graph.Scene`) or a model picture.
+
+The ``graphviz`` package builds the text and quotes everything in it that
+needs quoting (labels, attribute values); the labels are HTML-like, their text
+XML-escaped in ``labels.py``. It is imported here, only when something is drawn.
+"""
+from html import escape
+
+from teachgrad.viz import labels
+from teachgrad.viz.labels import FONT, PALETTE
+
+# Past this many boxes Graphviz's network-simplex passes dominate the time
+# (a variable read by hundreds of functions takes minutes); a few iterations
+# give nearly the same picture.
+_BIG = 150
+# Past this many boxes the labels drop their tables and the boxes their
+# rounded corners: Graphviz then writes the SVG about twice as fast.
+COMPACT = 300
+
+
+def _digraph(rankdir, n_boxes=0):
+    import graphviz
+    g = graphviz.Digraph()
+    g.attr('graph', rankdir=rankdir, nodesep='0.25', ranksep='0.3', bgcolor='white',
+           pad='0.15', fontname=FONT, fontsize='10')
+    if n_boxes > _BIG:
+        g.attr('graph', nslimit='2', nslimit1='2', mclimit='0.5')
+    g.attr('node', shape='box', fontname=FONT, fontsize='11', margin='0.06,0.03',
+           penwidth='1.2', color=labels.INK, fontcolor=labels.INK)
+    g.attr('edge', color='#5f6470', arrowsize='0.6', penwidth='1')
+    return g
+
+
+def scene_digraph(scene, show_values=True, show_grads=True, rankdir='TB', legend=False,
+                  styles=None, notes=None, fixed_size=False, max_elements=16, precision=4):
+    """A ``graphviz.Digraph`` that draws ``scene``."""
+    from graphviz import quoting
+    quote, attr_list = quoting.quote, quoting.attr_list
+    g = _digraph(rankdir, len(scene.boxes))
+    compact = len(scene.boxes) > COMPACT and not fixed_size
+    extra, note_of = _per_box(scene, styles, notes)
+    kind_attrs, plain = _kind_attrs(compact)
+    body = g.body
+    invisible = set()
+    for box in scene.boxes:
+        note = note_of.get(box.id)
+        kind = box.kind
+        if compact:
+            # Lines of plain text, XML-escaped, in an HTML-like label: the
+            # graphviz package quotes those at once, where a quoted string
+            # costs it ~9 µs of regular expressions per label.
+            label = '<' + '<BR/>'.join(escape(line, quote=False) for line in _plain(
+                box, show_values, show_grads, note, max_elements, precision)) + '>'
+        elif kind == 'function':
+            label = labels.function_label(box.node, show_grads, note, max_elements,
+                                          precision, fixed_size)
+        elif kind == 'link':
+            label = labels.link_label(box, show_grads, note, fixed_size)
+        elif kind == 'fold':
+            label = labels.fold_label(box.hidden)
+        else:
+            label = labels.variable_label(box.node, box.path, show_values, show_grads, note,
+                                          max_elements, precision, fixed_size)
+        # Box ids are a letter and digits (graph.py), valid DOT ids as they are;
+        # labels, which carry the learner's text, go through quote().
+        more = extra.get(box.id)
+        if more is None and not fixed_size:
+            body.append('\t{} [label={} {}]\n'.format(box.id, quote(label), plain[kind]))
+            continue
+        attrs = dict(kind_attrs[kind])
+        if fixed_size and kind != 'fold':
+            attrs['fixedsize'] = 'true'
+            attrs['width'], attrs['height'] = _size(box, show_values, show_grads,
+                                                    max_elements, precision)
+        attrs.update(more or ())
+        if 'invis' in attrs.get('style', ''):
+            invisible.add(box.id)
+        body.append('\t{}{}\n'.format(box.id, attr_list(label, kwargs=attrs)))
+    hidden = attr_list(kwargs={'style': 'invis'})     # a hidden box hides its arrows
+    for a, b in scene.edges:
+        body.append('\t{} -> {}{}\n'.format(
+            a, b, hidden if a in invisible or b in invisible else ''))
+    if legend:
+        g.node('legend', labels.legend_label(), shape='box', style='rounded',
+               color='#c9ccd3', margin='0.08,0.05')
+    return g
+
+
+_kinds = {}
+
+
+def _kind_attrs(compact):
+    """Each kind's colours as attributes, and as the text the graphviz package
+    quotes them to (done once). Nodes are then written the way Digraph.node()
+    writes them, with the label quoted by the package too: node() itself costs
+    ~25 µs a call, which is too much for thousands of boxes."""
+    if compact not in _kinds:
+        from graphviz import quoting
+        kind_attrs = {}
+        for kind, (fill, border, style) in PALETTE.items():
+            if compact:
+                style = style.replace('rounded,', '')
+            attrs = {'color': border, 'fillcolor': fill, 'style': style}
+            if kind == 'fold':
+                attrs['shape'] = 'note'
+            kind_attrs[kind] = attrs
+        _kinds[compact] = kind_attrs, {
+            kind: quoting.attr_list(kwargs=attrs)[2:-1] for kind, attrs in kind_attrs.items()}
+    return _kinds[compact]
+
+
+def _plain(box, show_values, show_grads, note, max_elements, precision):
+    if box.kind == 'function':
+        return labels.function_lines(box.node, show_grads, note)
+    if box.kind == 'link':
+        return labels.link_lines(box, show_grads, note)
+    if box.kind == 'fold':
+        return labels.fold_lines(box.hidden)
+    return labels.variable_lines(box.node, box.path, show_values, show_grads, note,
+                                 max_elements, precision)
+
+
+def _size(box, show_values, show_grads, max_elements, precision):
+    if box.kind == 'function':
+        return labels.function_size(box.node, show_grads, max_elements, precision)
+    if box.kind == 'link':
+        return labels.link_size(box, show_grads)
+    return labels.variable_size(box.node, box.path, show_values, show_grads, max_elements,
+                                precision)
+
+
+def _per_box(scene, styles, notes):
+    """Merge the caller's styles and notes (keyed by nodes or Variables) by box id."""
+    extra, note_of = {}, {}
+    for key, attrs in (styles or {}).items():
+        box = scene.box_of.get(getattr(key, 'node', key))
+        if box is not None:
+            extra.setdefault(box.id, {}).update(
+                (str(k), str(v)) for k, v in attrs.items())
+    for key, note in (notes or {}).items():
+        box = scene.box_of.get(getattr(key, 'node', key))
+        if box is not None and note is not None:
+            old = note_of.get(box.id)
+            note_of[box.id] = str(note) if old is None else old + '\n' + str(note)
+    return extra, note_of
+
+
+# -- a model: links and their parameters ---------------------------------------------
+
+def link_digraph(link, rankdir='TB'):
+    """A ``graphviz.Digraph`` of a Link: child links nested in their chain,
+    each with its parameters' shapes (``W(None)`` until initialized)."""
+    g = _digraph(rankdir)
+    g.attr('graph', nodesep='0.2', ranksep='0.25')
+    tree = {}
+    for path, sub in link.namedlinks():
+        parent = path.rsplit('/', 1)[0] or '/'
+        if path != '/':
+            tree.setdefault(parent, []).append((path, sub))
+    counter = [0]
+    _draw_link(g, link, '/', tree, counter)
+    return g
+
+
+def _own_params(link):
+    return [(path[1:], p) for path, p in link.namedparams(include_uninit=True)
+            if path.count('/') == 1]
+
+
+def _link_title(path, link):
+    cls = labels.text(type(link).__name__)
+    if path == '/':
+        return '<B>{}</B>'.format(cls)
+    return '<B>{}</B>{}'.format(labels.text(path.rsplit('/', 1)[-1]),
+                                labels._SHAPE.format('  ' + cls))
+
+
+def _param_rows(params):
+    fill = PALETTE['param'][0]
+    rows = []
+    for name, p in params:
+        if p.data is None:
+            cells = ('<I>{}(None)</I>'.format(labels.text(name)),
+                     '<I>shape set by the first call</I>')
+            color = labels.MUTED
+        else:
+            cells = (labels.text(name), labels._SHAPE.format(labels.shape_text(p.node)))
+            color = labels.INK
+        rows.append('<TR><TD ALIGN="LEFT" BGCOLOR="{0}"><FONT POINT-SIZE="9" COLOR="{1}">{2}'
+                    '</FONT></TD><TD ALIGN="LEFT" BGCOLOR="{0}"><FONT POINT-SIZE="9" '
+                    'COLOR="{1}">{3}</FONT></TD></TR>'.format(fill, color, *cells))
+    return rows
+
+
+def _draw_link(g, link, path, tree, counter):
+    children = tree.get(path, [])
+    params = _own_params(link)
+    node_id = 'k{}'.format(counter[0])
+    counter[0] += 1
+    fill, border, style = PALETTE['link']
+    if not children:
+        rows = ['<TR><TD COLSPAN="2"><FONT POINT-SIZE="12">{}</FONT></TD></TR>'.format(
+            _link_title(path, link))]
+        rows += _param_rows(params)
+        g.node(node_id, '<' + labels._TABLE.format(''.join(rows)) + '>', fillcolor=fill,
+               color=border, style=style)
+        return node_id
+    with g.subgraph(name='cluster_' + node_id) as c:
+        c.attr(label='<' + _link_title(path, link) + '>', style='rounded,filled',
+               fillcolor='#fdf4f8' if path == '/' else '#fbe9f1', color=border,
+               fontname=FONT, fontsize='11', labeljust='l', margin='10')
+        first = None
+        if params:
+            first = node_id
+            c.node(node_id, '<' + labels._TABLE.format(''.join(_param_rows(params))) + '>',
+                   fillcolor='#ffffff', color=PALETTE['param'][1], style='rounded,filled')
+        prev = first
+        for child_path, child in children:
+            top = _draw_link(c, child, child_path, tree, counter)
+            if prev is not None:
+                c.edge(prev, top, style='invis')   # stack children in their order
+            prev = top
+            first = first or top
+    return first
