@@ -125,8 +125,21 @@ def lab_argv(python, extra_args):
     return argv + list(extra_args)
 
 
+def trust_lessons(python, env=None):
+    """Sign the lessons for this user, so JupyterLab shows their stored pictures at once.
+
+    JupyterLab shows SVG and HTML outputs of a notebook only once it is trusted
+    (run by you, or signed with `jupyter trust`); the lessons' pictures are SVG.
+    """
+    notebooks = sorted(str(p) for p in LESSONS.glob('*.ipynb'))
+    if notebooks:
+        subprocess.run([str(python), '-m', 'jupyter', 'trust', *notebooks], env=env,
+                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+
 def cmd_lab(args):
     ensure_venv()
+    trust_lessons(VENV_PY)
     argv = lab_argv(VENV_PY, args)
     os.chdir(ROOT)
     if os.name == 'nt':

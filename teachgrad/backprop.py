@@ -40,12 +40,15 @@ def _seed_grad(y):
     if y.data.size == 1:
         y.grad = y.xp.ones_like(y.data)
         return y.grad
-    warnings.warn(
+    # A fixed location instead of the caller's: in a notebook the caller is a
+    # temporary file named after the kernel's process id, which would make the
+    # stored output of a lesson differ on every run.
+    warnings.warn_explicit(
         'backward() was called on an output of shape {} without a gradient, so '
         'no gradients were computed. Either set the initial gradient first, '
         'y.grad = np.ones({}, dtype=np.{}), or reduce the output to a single '
-        'number, for example F.sum(y).backward().'.format(
-            y.shape, y.shape, y.dtype), stacklevel=4)
+        'number, for example F.sum(y).backward().'.format(y.shape, y.shape, y.dtype),
+        UserWarning, 'teachgrad.backward', 0, module='teachgrad.backprop')
     return None
 
 

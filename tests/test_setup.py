@@ -253,7 +253,9 @@ def test_lab_command_opens_the_lessons_in_jupyterlab(tmp_path, browser_page):
         '--LabApp.user_settings_dir=' + str(settings),
         '--LabApp.workspaces_dir=' + str(tmp_path / 'workspaces')])
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / 'runtime'),
-               JUPYTER_CONFIG_DIR=str(tmp_path / 'config'))
+               JUPYTER_CONFIG_DIR=str(tmp_path / 'config'),
+               JUPYTER_DATA_DIR=str(tmp_path / 'data'))
+    dev.trust_lessons(sys.executable, env)      # what `dev.py lab` does first
     with open(tmp_path / 'lab.log', 'wb') as log:
         server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
@@ -270,10 +272,13 @@ def test_lab_command_opens_the_lessons_in_jupyterlab(tmp_path, browser_page):
                 assert time.monotonic() < deadline, 'JupyterLab did not answer in 120 s'
                 time.sleep(0.5)
         page = browser_page
-        page.goto('{}/lab/tree/00_welcome.ipynb?token={}'.format(base, token))
-        page.get_by_role('heading', name='Welcome to teachgrad').wait_for(timeout=90_000)
-        # The stored output shows, and a kernel from this environment starts.
-        page.locator('.jp-OutputArea-output').filter(has_text='dy/dx = [8.]').wait_for()
+        page.goto('{}/lab/tree/01_variable.ipynb?token={}'.format(base, token))
+        page.get_by_role('heading', name='1. Variables: forward, backward and the graph '
+                                          'in between').wait_for(timeout=90_000)
+        # The stored outputs show, pictures included (the lessons are trusted),
+        # and a kernel from this environment starts.
+        page.locator('.jp-OutputArea-output').filter(has_text='array([8.], dtype=float32)').first.wait_for()
+        page.locator('.jp-RenderedSVG').first.wait_for(timeout=30_000)
         page.locator('.jp-StatusBar-Widget', has_text='Idle').first.wait_for(timeout=90_000)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
