@@ -63,7 +63,9 @@ def test_lesson_exists_with_prose_and_outputs(name):
     code = [cell for cell in nb['cells'] if cell['cell_type'] == 'code']
     # every code cell was run, in order, and the prose explains the code
     assert [cell['execution_count'] for cell in code] == list(range(1, len(code) + 1))
-    assert kinds.count('markdown') * 2 >= len(code)
+    # prose between the code: never more than two code cells in a row
+    runs = ''.join('c' if kind == 'code' else 'M' for kind in kinds)
+    assert 'ccc' not in runs, name + ' has three code cells in a row without prose'
 
 
 @pytest.mark.parametrize('name', NUMBERED[:5])

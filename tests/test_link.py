@@ -253,7 +253,7 @@ def test_to_gpu_moves_params_and_persistents():
     bn = L.BatchNormalization(3)
     net = ChainList(L.Linear(3, 3), bn).to_gpu()
     assert isinstance(net[0].W.data, cupy.ndarray) and isinstance(bn.avg_mean, cupy.ndarray)
-    y = net(cupy.ones((2, 3), dtype=cupy.float32))
+    y = net[1](net[0](cupy.ones((2, 3), dtype=cupy.float32)))
     assert isinstance(y.data, cupy.ndarray)
     net.to_cpu()
     assert isinstance(bn.avg_mean, np.ndarray)
