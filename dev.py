@@ -153,6 +153,8 @@ def suite_steps():
         ('unit and browser tests', ['tests']),
         ('lessons, re-run and compared with their stored outputs (nbval)',
          ['--nbval', '--nbval-current-env', 'lessons/']),
+        ('the picture gallery and stepper demos in docs/ (nbval)',
+         ['--nbval', '--nbval-current-env', 'docs/']),
     ]
 
 
@@ -244,7 +246,8 @@ def regen_inside(names):
     from nbclient import NotebookClient
     from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-    notebooks = [Path(n).resolve() for n in names] or sorted(LESSONS.glob('*.ipynb'))
+    notebooks = [Path(n).resolve() for n in names] or (
+        sorted(LESSONS.glob('*.ipynb')) + sorted((ROOT / 'docs').glob('*.ipynb')))
     if not notebooks:
         fail('no notebooks in lessons/')
     problems = []

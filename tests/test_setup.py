@@ -142,7 +142,8 @@ def test_apt_get_failure_becomes_the_skip_reason(tmp_path, monkeypatch):
 
 def test_suite_is_pytest_tests_then_strict_nbval_on_the_lessons():
     steps = [args for _, args in dev.suite_steps()]
-    assert steps == [['tests'], ['--nbval', '--nbval-current-env', 'lessons/']]
+    assert steps == [['tests'], ['--nbval', '--nbval-current-env', 'lessons/'],
+                     ['--nbval', '--nbval-current-env', 'docs/']]
 
 
 @pytest.mark.parametrize('codes, fails', [((0, 0), False), ((1, 0), True),
