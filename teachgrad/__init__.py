@@ -32,7 +32,7 @@ _SUBMODULES = {
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
 }
 _NAMES = {
-    'Link': 'link', 'Chain': 'link', 'ChainList': 'link',
+    'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',
     'report': 'reporter', 'report_scope': 'reporter', 'Reporter': 'reporter',
     'Summary': 'reporter', 'DictSummary': 'reporter',

@@ -318,7 +318,9 @@ class Variable:
         self._node._set_data(self._data)
 
     def summary(self):
-        return '<variable {} {}>'.format(self.name or '', self.label)
+        """One line: name (if any), shape and dtype."""
+        return '<variable {}>'.format(
+            '{} {}'.format(self.name, self.label) if self.name else self.label)
 
     # -- display ----------------------------------------------------------------
     def __repr__(self):

@@ -351,3 +351,22 @@ def test_deprecated_registration_warns_at_the_callers_line():
     with pytest.warns(DeprecationWarning) as record:
         Chain(fc=L.Linear(1, 1))
     assert record[0].filename == __file__
+
+
+def test_sequential_runs_links_and_functions_in_order():
+    np.random.seed(0)
+    model = teachgrad.Sequential(L.Linear(4, 3), F.relu, L.Linear(3, 2))
+    x = np.random.randn(5, 4).astype(np.float32)
+    h = np.maximum(x @ model[0].W.data.T + model[0].b.data, 0)
+    np.testing.assert_allclose(model(x).data, h @ model[2].W.data.T + model[2].b.data,
+                               rtol=1e-6)
+    assert len(model) == 3 and model[1] is F.relu
+    assert [path for path, _ in model.namedparams()] == ['/0/W', '/0/b', '/1/W', '/1/b']
+    assert str(model) == ('Sequential(\n'
+                          '  (0): Linear(in_size=4, out_size=3, nobias=False),\n'
+                          '  (1): relu,\n'
+                          '  (2): Linear(in_size=3, out_size=2, nobias=False),\n)')
+    copied = model.copy()
+    assert copied[0] is not model[0] and copied[0].W.data is model[0].W.data
+    with pytest.raises(TypeError, match='links and functions'):
+        model.append(3)
