@@ -17,6 +17,8 @@ array([5.], dtype=float32)
 import heapq
 import warnings
 
+from teachgrad import backend
+
 
 class BackwardStep:
     """What one step of backward did: which function ran, what grads went in
@@ -78,7 +80,7 @@ def backward_steps(y, retain_grad=False):
         gys = [grads.get(node) for node in outputs]     # grads.get(None) is None
         for i, g in enumerate(gys):
             if g is None:       # an output nobody used: its grad is zero
-                gys[i] = _zeros(outputs[i], f)
+                gys[i] = _zeros(outputs[i], gys)
         gys = tuple(gys)
         gxs = f._backward(gys)
         if type(gxs) is not tuple:
@@ -128,13 +130,11 @@ def backward_steps(y, retain_grad=False):
         yield BackwardStep(count, f, gys, gxs)
 
 
-def _zeros(node, f):
-    from teachgrad import backend
+def _zeros(node, gys):
+    """A zero grad for an output nobody used, on the device of its siblings' grads."""
     if node is None:
         return None
-    var = node._variable()
-    xp = backend.get_array_module(var.data if var is not None else None)
-    return xp.zeros(node.shape, dtype=node.dtype)
+    return backend.get_array_module(*gys).zeros(node.shape, dtype=node.dtype)
 
 
 def _own(g, owned):
