@@ -43,7 +43,9 @@ def get_array_module(*args):
     'numpy'
     """
     for x in args:
-        x = getattr(x, 'array', x) if not isinstance(x, numpy.ndarray) else x
+        if type(x) is numpy.ndarray:    # the common case, checked first for speed
+            continue
+        x = getattr(x, 'array', x)
         if _is_cupy_array(x):
             return _load_cupy()
     return numpy

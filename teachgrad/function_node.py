@@ -45,7 +45,8 @@ _forward_clock = itertools.count()
 def _output(y, inputs, requires_grad):
     # numpy turns 0-d results into scalars (np.float32(3.0)); outputs must be arrays.
     if type(y) is not numpy.ndarray and not backend.is_array(y):
-        y = backend.get_array_module(*inputs).asarray(y)
+        y = (numpy if isinstance(y, numpy.generic) else
+             backend.get_array_module(*inputs)).asarray(y)
     return Variable(y, requires_grad=requires_grad)
 
 

@@ -370,11 +370,11 @@ class GradientMethod(Optimizer):
     def create_update_rule(self):
         raise NotImplementedError
 
-    def reallocate_cleared_grads(self):
+    def reallocate_cleared_grads(self, params=None):
         """Give every initialized parameter without a grad a zero grad (Chainer
         does this, so momentum keeps moving a parameter that got no gradient)."""
-        for param in self.target.params(include_uninit=False):
-            if param.grad is None:
+        for param in self.target.params() if params is None else params:
+            if param.grad is None and param.data is not None:
                 param.grad = param.xp.zeros_like(param.data)
 
     def call_hooks(self, timing='pre'):
@@ -400,11 +400,13 @@ class GradientMethod(Optimizer):
             self.target.cleargrads()
             loss.backward()
             del loss
-        self.reallocate_cleared_grads()
+        # One walk over the model serves the whole step.
+        params = list(self.target.params())
+        self.reallocate_cleared_grads(params)
         self.call_hooks('pre')
         self.t += 1
         bad = None
-        for param in self.target.params():
+        for param in params:
             rule = param.update_rule
             if rule is None:
                 continue
@@ -413,7 +415,7 @@ class GradientMethod(Optimizer):
             rule.update(param)
         if bad:
             self._warn_nonfinite_grads(bad)
-        self.reallocate_cleared_grads()
+        self.reallocate_cleared_grads(params)
         self.call_hooks('post')
 
     def _check_loss(self, loss):

@@ -23,7 +23,10 @@ class LinearFunction(FunctionNode):
         self.x, self.W = x, W
         y = x @ W.T
         if b is not None:
-            y = y + b
+            if b.dtype == y.dtype:
+                y += b          # y is a fresh array: adding in place saves a copy
+            else:
+                y = y + b       # let numpy promote (float32 W, float64 b -> float64)
         return y
 
     def backward(self, gy):
