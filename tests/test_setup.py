@@ -146,8 +146,9 @@ def test_suite_is_pytest_tests_then_strict_nbval_on_the_lessons():
                      ['--nbval', '--nbval-current-env', 'docs/']]
 
 
-@pytest.mark.parametrize('codes, fails', [((0, 0), False), ((1, 0), True),
-                                          ((0, 1), True), ((0, 5), True), ((5, 0), True)])
+@pytest.mark.parametrize('codes, fails', [((0, 0, 0), False), ((1, 0, 0), True),
+                                          ((0, 1, 0), True), ((0, 0, 1), True),
+                                          ((0, 5, 0), True), ((5, 0, 0), True)])
 def test_test_command_fails_when_any_part_fails_or_runs_no_test(monkeypatch, capsys,
                                                                 codes, fails):
     monkeypatch.setattr(dev, 'ensure_venv', lambda: None)
