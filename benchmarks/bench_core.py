@@ -19,8 +19,9 @@ Usage::
     python benchmarks/bench_core.py --quick   # a short run (a few seconds)
 """
 import argparse
-import os
 import sys
+
+import _threads  # the folder of a script run as `python benchmarks/x.py` is on sys.path
 
 
 def _parse_args():
@@ -34,10 +35,7 @@ def _parse_args():
 
 
 ARGS = _parse_args()
-# The thread count must be fixed before numpy (and its BLAS) is imported.
-for _var in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS',
-             'BLIS_NUM_THREADS', 'VECLIB_MAXIMUM_THREADS', 'NUMEXPR_NUM_THREADS'):
-    os.environ[_var] = str(ARGS.threads)
+_threads.pin(ARGS.threads)     # before numpy is imported
 
 import contextlib  # NOQA: E402
 import platform  # NOQA: E402
@@ -46,18 +44,9 @@ import time  # NOQA: E402
 
 import numpy as np  # NOQA: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 import teachgrad  # NOQA: E402
 
-try:
-    import threadpoolctl
-except ImportError:
-    threadpoolctl = None
-try:
-    import torch
-    torch.set_num_threads(ARGS.threads)
-except ImportError:
-    torch = None
+threadpoolctl, torch = _threads.peers(ARGS.threads)
 
 N_ITER = 500          # 500 x (mul, add) = 1000 function nodes
 

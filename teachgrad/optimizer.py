@@ -133,14 +133,7 @@ class UpdateRule:
 
     def add_hook(self, hook, name=None, timing='auto'):
         """Call ``hook(rule, param)`` before (or after) this rule's updates."""
-        if not callable(hook):
-            raise TypeError('a hook must be callable, not {}'.format(type(hook).__name__))
-        timing = _timing(hook, timing)
-        name = _hook_name(hook, name)
-        if name in self._pre_update_hooks or name in self._post_update_hooks:
-            raise KeyError('hook "{}" already exists'.format(name))
-        hooks = self._pre_update_hooks if timing == 'pre' else self._post_update_hooks
-        hooks[name] = hook
+        _add_hook(self._pre_update_hooks, self._post_update_hooks, hook, name, timing)
 
     def remove_hook(self, name):
         try:
@@ -209,6 +202,17 @@ class UpdateRule:
         else:
             for key in list(self._state):
                 self._state[key] = serializer(key, self._state[key])
+
+
+def _add_hook(pre, post, hook, name, timing):
+    """Register ``hook`` in the ``pre`` or ``post`` dict (optimizers and rules alike)."""
+    if not callable(hook):
+        raise TypeError('a hook must be callable, not {}'.format(type(hook).__name__))
+    timing = _timing(hook, timing)
+    name = _hook_name(hook, name)
+    if name in pre or name in post:
+        raise KeyError('hook "{}" already exists'.format(name))
+    (pre if timing == 'pre' else post)[name] = hook
 
 
 def _timing(hook, timing):
@@ -283,14 +287,7 @@ class Optimizer:
         ``'post'`` or ``'auto'`` (the hook's ``timing`` attribute, else pre).
         """
         self._check_setup()
-        if not callable(hook):
-            raise TypeError('a hook must be callable, not {}'.format(type(hook).__name__))
-        timing = _timing(hook, timing)
-        name = _hook_name(hook, name)
-        if name in self._pre_update_hooks or name in self._post_update_hooks:
-            raise KeyError('hook "{}" already exists'.format(name))
-        hooks = self._pre_update_hooks if timing == 'pre' else self._post_update_hooks
-        hooks[name] = hook
+        _add_hook(self._pre_update_hooks, self._post_update_hooks, hook, name, timing)
         if hasattr(hook, 'added'):
             hook.added(self)
 

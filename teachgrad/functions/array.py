@@ -72,7 +72,6 @@ def transpose(x, axes=None):
 
 
 class GetItem(FunctionNode):
-    label = '[]'
 
     def __init__(self, index):
         if isinstance(index, list):
