@@ -22,6 +22,7 @@ array([12.])
 Chainer's older :class:`Function` style (``forward(self, inputs)`` and
 ``backward(self, inputs, grad_outputs)`` on tuples) works too.
 """
+import inspect
 import itertools
 import weakref
 
@@ -131,8 +132,57 @@ class FunctionNode:
     def _backward(self, gys):
         return self.backward(*gys)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # Chainer v7's own FunctionNode style: forward(self, inputs) on a tuple,
+        # backward(self, target_input_indexes, grad_outputs) on Variables, with
+        # retain_inputs()/get_retained_inputs(). Recognised by backward's
+        # signature, so Chainer code written that way runs unchanged.
+        backward = cls.__dict__.get('backward')
+        if backward is not None and '_forward' not in cls.__dict__:
+            names = list(inspect.signature(backward).parameters)[1:]
+            if len(names) == 2 and names[1] == 'grad_outputs' and names[0] != 'inputs':
+                cls._forward = _chainer_forward
+                cls._backward = _chainer_backward
+
+    def retain_inputs(self, indexes):
+        """Chainer style: keep the inputs at ``indexes`` for backward."""
+        self._retained_inputs = tuple(self._forward_inputs[i] for i in indexes)
+
+    def retain_outputs(self, indexes):
+        """Chainer style: keep the outputs at ``indexes`` for backward."""
+        self._retain_output_indexes = tuple(indexes)
+
+    def get_retained_inputs(self):
+        """The inputs kept by :meth:`retain_inputs`, as Variables."""
+        return tuple(Variable(a, requires_grad=False) for a in self._retained_inputs)
+
+    def get_retained_outputs(self):
+        """The outputs kept by :meth:`retain_outputs`, as Variables."""
+        return tuple(Variable(a, requires_grad=False) for a in self._retained_outputs)
+
     def __repr__(self):
         return '<{} {}>'.format(type(self).__name__, self.label)
+
+
+def _chainer_forward(self, xs):
+    self._forward_inputs = tuple(xs)        # what retain_inputs() picks from
+    try:
+        ys = _as_tuple(self.forward(self._forward_inputs))
+    finally:
+        del self._forward_inputs
+    xp = backend.get_array_module(*xs)
+    self._retained_outputs = tuple(
+        xp.asarray(ys[i]) for i in getattr(self, '_retain_output_indexes', ()))
+    return ys
+
+
+def _chainer_backward(self, gys):
+    from teachgrad.configuration import no_backprop_mode
+    grads = tuple(None if g is None else Variable(g, requires_grad=False) for g in gys)
+    with no_backprop_mode():        # the grads' own arithmetic builds no graph
+        gxs = _as_tuple(self.backward(tuple(range(len(self.inputs))), grads))
+    return tuple(g.data if isinstance(g, Variable) else g for g in gxs)
 
 
 def _input_variable(x):
