@@ -19,8 +19,11 @@ return the input gradients from the output gradients in ``backward``:
 >>> x.grad
 array([12.])
 
-Chainer's older :class:`Function` style (``forward(self, inputs)`` and
-``backward(self, inputs, grad_outputs)`` on tuples) works too.
+Chainer's styles work too: the classic :class:`Function` (``forward(self,
+inputs)`` and ``backward(self, inputs, grad_outputs)`` on tuples of arrays),
+and Chainer v7's FunctionNode (``forward(self, inputs)`` with
+``self.retain_inputs((0,))``, ``backward(self, target_input_indexes,
+grad_outputs)`` on Variables, called with ``apply``).
 """
 import inspect
 import itertools

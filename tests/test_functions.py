@@ -600,3 +600,14 @@ def test_matmul_transposes_like_chainer(transa, transb):
     np.testing.assert_allclose(y.data, (a.T if transa else a) @ (b.T if transb else b))
     check_backward(
         lambda a, b: F.matmul(a, b, transa=transa, transb=transb), (a, b), rng.randn(3, 5))
+
+
+def test_linear_with_two_batch_axes_like_chainer():
+    rng = np.random.RandomState(4)
+    x, W, b = rng.randn(2, 5, 3), rng.randn(4, 3), rng.randn(4)
+    y = F.linear(x, W, b, n_batch_axes=2)
+    np.testing.assert_allclose(y.data, x @ W.T + b)
+    check_backward(lambda x, W, b: F.linear(x, W, b, n_batch_axes=2), (x, W, b),
+                   rng.randn(2, 5, 4))
+    with pytest.raises(ValueError, match='n_batch_axes'):
+        F.linear(x, W, b, n_batch_axes=0)

@@ -146,7 +146,13 @@ class BroadcastTo(FunctionNode):
 
 
 def broadcast_to(x, shape):
-    """Repeat ``x`` along axes of size 1 (or new leading axes) to get ``shape``."""
+    """Repeat ``x`` along axes of size 1 (or new leading axes) to get ``shape``.
+
+    >>> import numpy as np
+    >>> broadcast_to(np.array([1., 2.], 'f'), (2, 2)).data
+    array([[1., 2.],
+           [1., 2.]], dtype=float32)
+    """
     return BroadcastTo(shape).apply((x,))[0]
 
 
@@ -165,7 +171,12 @@ class SumTo(FunctionNode):
 
 
 def sum_to(x, shape):
-    """Sum elements so the result has ``shape`` (the reverse of broadcast_to)."""
+    """Sum elements so the result has ``shape`` (the reverse of broadcast_to).
+
+    >>> import numpy as np
+    >>> sum_to(np.ones((2, 3), 'f'), (1, 3)).data
+    array([[2., 2., 2.]], dtype=float32)
+    """
     return SumTo(shape).apply((x,))[0]
 
 

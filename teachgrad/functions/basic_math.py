@@ -296,14 +296,24 @@ def _const(c, op, x=None):
 
 
 def add(a, b):
-    """``a + b`` with broadcasting. ``F.add(x, y)`` is the same as ``x + y``."""
+    """``a + b`` with broadcasting. ``F.add(x, y)`` is the same as ``x + y``.
+
+    >>> import numpy as np
+    >>> add(np.array([1., 2.], 'f'), np.array([10.], 'f')).data
+    array([11., 12.], dtype=float32)
+    """
     if isinstance(b, Variable):
         return Add().apply((a, b))[0]
     return AddConstant(_const(b, '+', a)).apply((a,))[0]
 
 
 def sub(a, b):
-    """``a - b`` with broadcasting."""
+    """``a - b`` with broadcasting.
+
+    >>> import numpy as np
+    >>> sub(np.array([5., 7.], 'f'), 2).data
+    array([3., 5.], dtype=float32)
+    """
     if isinstance(b, Variable):
         return Sub().apply((a, b))[0]
     return SubConstant(_const(b, '-', a)).apply((a,))[0]
@@ -317,14 +327,25 @@ def rsub(a, b):
 
 
 def mul(a, b):
-    """``a * b`` (elementwise) with broadcasting."""
+    """``a * b`` (elementwise) with broadcasting.
+
+    >>> import numpy as np
+    >>> mul(np.array([[1.], [2.]], 'f'), np.array([1., 10.], 'f')).data
+    array([[ 1., 10.],
+           [ 2., 20.]], dtype=float32)
+    """
     if isinstance(b, Variable):
         return Mul().apply((a, b))[0]
     return MulConstant(_const(b, '*', a)).apply((a,))[0]
 
 
 def div(a, b):
-    """``a / b`` (elementwise) with broadcasting."""
+    """``a / b`` (elementwise) with broadcasting.
+
+    >>> import numpy as np
+    >>> div(np.array([3., 8.], 'f'), 2).data
+    array([1.5, 4. ], dtype=float32)
+    """
     if isinstance(b, Variable):
         return Div().apply((a, b))[0]
     return DivConstant(_const(b, '/', a)).apply((a,))[0]
@@ -338,7 +359,12 @@ def rdiv(a, b):
 
 
 def pow(a, b):
-    """``a ** b``."""
+    """``a ** b``.
+
+    >>> import numpy as np
+    >>> pow(np.array([3.], 'f'), 2).data
+    array([9.], dtype=float32)
+    """
     if isinstance(b, Variable):
         return Pow().apply((a, b))[0]
     return PowConstant(_const(b, '**', a)).apply((a,))[0]
@@ -352,7 +378,12 @@ def rpow(a, b):
 
 
 def neg(x):
-    """``-x``."""
+    """``-x``.
+
+    >>> import numpy as np
+    >>> neg(np.array([1., -2.], 'f')).data
+    array([-1.,  2.], dtype=float32)
+    """
     return Neg().apply((x,))[0]
 
 

@@ -39,10 +39,22 @@ class LinearFunction(FunctionNode):
         return gx, gW
 
 
-def linear(x, W, b=None):
+def linear(x, W, b=None, n_batch_axes=1):
     """``y = x @ W.T + b``; inputs with more than 2 dims are flattened per example.
 
-    W has shape (out_size, in_size), b has shape (out_size,).
+    W has shape (out_size, in_size), b has shape (out_size,). The first
+    ``n_batch_axes`` axes of x count as the batch; the rest are the features.
+
+    >>> import numpy as np
+    >>> linear(np.ones((2, 5, 3), 'f'), np.ones((4, 3), 'f'), n_batch_axes=2).shape
+    (2, 5, 4)
     """
+    if n_batch_axes < 1:
+        raise ValueError('linear: n_batch_axes must be at least 1, got {}'.format(n_batch_axes))
     args = (x, W) if b is None else (x, W, b)
-    return LinearFunction().apply(args)[0]
+    if n_batch_axes == 1:
+        return LinearFunction().apply(args)[0]
+    from teachgrad.functions.array import reshape
+    batch_shape = x.shape[:n_batch_axes]
+    y = LinearFunction().apply((reshape(x, (-1, W.shape[1])),) + args[1:])[0]
+    return reshape(y, batch_shape + (W.shape[0],))

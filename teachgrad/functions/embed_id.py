@@ -56,5 +56,11 @@ def embed_id(x, W, ignore_label=None):
         x: integer ids, any shape.
         W: the embedding matrix (number of ids, vector size).
         ignore_label: an id that gives a zero vector and no gradient.
+
+    >>> import numpy as np
+    >>> W = np.arange(6, dtype=np.float32).reshape(3, 2)
+    >>> embed_id(np.array([2, 0], dtype=np.int32), W).data
+    array([[4., 5.],
+           [0., 1.]], dtype=float32)
     """
     return EmbedIDFunction(ignore_label).apply((x, W))[0]

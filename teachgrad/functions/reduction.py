@@ -215,5 +215,10 @@ def argmax(x, axis=None):
 
 
 def argmin(x, axis=None):
-    """Index (int32) of the smallest element over ``axis``; no gradient."""
+    """Index (int32) of the smallest element over ``axis``; no gradient.
+
+    >>> import numpy as np
+    >>> argmin(np.array([[3., 1.], [0., 2.]], 'f'), axis=1).data
+    array([1, 0], dtype=int32)
+    """
     return ArgMin(axis).apply((x,))[0]

@@ -77,9 +77,4 @@ class Linear(Link):
             for s in x.shape[n_batch_axes:]:
                 in_size *= s
             self._initialize_params(in_size)
-        if n_batch_axes == 1:
-            return F.linear(x, self.W, self.b)
-        batch_shape = x.shape[:n_batch_axes]
-        h = F.reshape(x, (-1, self.W.shape[1]))
-        y = F.linear(h, self.W, self.b)
-        return F.reshape(y, batch_shape + (self.out_size,))
+        return F.linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
