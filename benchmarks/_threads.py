@@ -20,6 +20,20 @@ def pin(threads):
     sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
 
 
+def banner(teachgrad, np, torch):
+    """One line naming the versions being compared."""
+    import platform
+    print('teachgrad {} | numpy {} | torch {} | python {} | {}'.format(
+        teachgrad.__version__, np.__version__, torch.__version__ if torch else 'absent',
+        platform.python_version(), platform.machine()))
+
+
+def limits(threadpoolctl, threads):
+    """A context that holds every thread pool at ``threads`` (a no-op without threadpoolctl)."""
+    import contextlib
+    return threadpoolctl.threadpool_limits(threads) if threadpoolctl else contextlib.nullcontext()
+
+
 def peers(threads):
     """``(threadpoolctl, torch)``, each None when it is not installed."""
     try:

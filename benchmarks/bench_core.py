@@ -37,8 +37,6 @@ def _parse_args():
 ARGS = _parse_args()
 _threads.pin(ARGS.threads)     # before numpy is imported
 
-import contextlib  # NOQA: E402
-import platform  # NOQA: E402
 import statistics  # NOQA: E402
 import time  # NOQA: E402
 
@@ -168,12 +166,8 @@ def report(title, unit, scale, times, target_peer, target_ratio):
 def main():
     reps = ARGS.reps or (5 if ARGS.quick else 30)
     reps_w3 = ARGS.reps or (2 if ARGS.quick else 7)
-    print('teachgrad {} | numpy {} | torch {} | python {} | {}'.format(
-        teachgrad.__version__, np.__version__, torch.__version__ if torch else 'absent',
-        platform.python_version(), platform.machine()))
-    limits = (threadpoolctl.threadpool_limits(ARGS.threads) if threadpoolctl
-              else contextlib.nullcontext())
-    with limits:
+    _threads.banner(teachgrad, np, torch)
+    with _threads.limits(threadpoolctl, ARGS.threads):
         if threadpoolctl:
             libs = ', '.join('{} ({} threads)'.format(i['internal_api'], i['num_threads'])
                              for i in threadpoolctl.threadpool_info())

@@ -51,9 +51,7 @@ def _parse_args():
 ARGS = _parse_args()
 _threads.pin(ARGS.threads)     # before numpy is imported
 
-import contextlib  # NOQA: E402
 import gc  # NOQA: E402
-import platform  # NOQA: E402
 import statistics  # NOQA: E402
 import time  # NOQA: E402
 import tracemalloc  # NOQA: E402
@@ -328,12 +326,8 @@ def main():
     reps = ARGS.reps or (5 if ARGS.quick else 20)
     steps = ARGS.steps or (20 if ARGS.quick else 50)
     memory_steps = ARGS.memory_steps or (300 if ARGS.quick else 1000)
-    print('teachgrad {} | numpy {} | torch {} | python {} | {}'.format(
-        teachgrad.__version__, np.__version__, torch.__version__ if torch else 'absent',
-        platform.python_version(), platform.machine()))
-    limits = (threadpoolctl.threadpool_limits(ARGS.threads) if threadpoolctl
-              else contextlib.nullcontext())
-    with limits:
+    _threads.banner(teachgrad, np, torch)
+    with _threads.limits(threadpoolctl, ARGS.threads):
         print('threads for every implementation: {}'.format(ARGS.threads))
         x, t, layers = make_problem()
         kinds = [TeachgradStep, NumpyStep] + ([TorchStep] if torch is not None else [])

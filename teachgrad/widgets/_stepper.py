@@ -91,8 +91,19 @@ class GraphStepper(Stepper):
     """A stepper over a graph picture: Reset / Prev / Next / Play and a slider.
 
     Subclasses define ``position``, ``n_steps``, ``step()``, ``back()``,
-    ``reset()``, ``goto(position)`` and ``_frame()``.
+    ``reset()``, ``goto(position)`` and ``_frame()``; ``_show_grads`` says
+    whether the picture shows grads.
     """
+    _show_grads = True
+
+    def _render(self):
+        styles, notes, _ = self._frame()
+        try:
+            from teachgrad import viz
+            return viz.draw(self.y, show_values=True, show_grads=self._show_grads,
+                            styles=styles, notes=notes, fixed_size=True)._repr_svg_()
+        except Exception:           # the display path degrades, never crashes
+            return None
 
     def _build_widget(self):
         from teachgrad.widgets._controls import FrameControls

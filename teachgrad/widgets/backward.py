@@ -172,15 +172,6 @@ class BackwardStepper(GraphStepper):
         self._refresh()
 
     # -- the picture ----------------------------------------------------------
-    def _render(self):
-        styles, notes, _ = self._frame()
-        try:
-            from teachgrad import viz
-            return viz.draw(self.y, show_values=True, show_grads=True, styles=styles,
-                            notes=notes, fixed_size=True)._repr_svg_()
-        except Exception:           # the display path degrades, never crashes
-            return None
-
     def _frame(self):
         styles, notes = {}, {}
         k = self.position

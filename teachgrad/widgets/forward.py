@@ -49,6 +49,7 @@ class ForwardStepper(GraphStepper):
     ['*', '+']
     """
     _css_class = 'teachgrad-forward-stepper'
+    _show_grads = False     # grads would come from a later backward: forward has none
 
     def __init__(self, y):
         if not isinstance(y, Variable):
@@ -86,16 +87,6 @@ class ForwardStepper(GraphStepper):
         self._refresh()
 
     # -- the picture ----------------------------------------------------------
-    def _render(self):
-        styles, notes, _ = self._frame()
-        try:
-            from teachgrad import viz
-            # Grads would come from a later backward: forward has none to show.
-            return viz.draw(self.y, show_values=True, show_grads=False, styles=styles,
-                            notes=notes, fixed_size=True)._repr_svg_()
-        except Exception:           # the display path degrades, never crashes
-            return None
-
     def _frame(self):
         shown = self.functions[:self.position]
         visible = {n for n in self._nodes if n.creator is None}
