@@ -311,7 +311,8 @@ CORE_MODULES = {'teachgrad.functions.' + m for m in (
 def test_every_public_function_has_a_case():
     """A new core F function without a test case fails here (convolution,
     pooling, normalization and embed_id are tested with the links)."""
-    covered = ' '.join(IDS)
+    import test_functions_more          # the functions added for Chainer's docs
+    covered = ' '.join(IDS + test_functions_more.IDS)
     names = [n for n in dir(F) if n[0].islower() and callable(getattr(F, n))
              and getattr(getattr(F, n), '__module__', '') in CORE_MODULES]
     tested_elsewhere = {'install_variable_arithmetics', 'argmax', 'argmin', 'dropout'}

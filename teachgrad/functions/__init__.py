@@ -31,5 +31,17 @@ from teachgrad.functions.pooling import max_pooling_2d, average_pooling_2d  # NO
 from teachgrad.functions.normalization import (  # NOQA
     batch_normalization, fixed_batch_normalization)
 from teachgrad.functions.embed_id import embed_id  # NOQA
+# More activations, array ops, math, losses and evaluation (Chainer v7's F).
+from teachgrad.functions.activation import (  # NOQA
+    softplus, elu, clipped_relu, relu6, hard_sigmoid, crelu, prelu, maxout)
+from teachgrad.functions.array import (  # NOQA
+    hstack, vstack, dstack, diagonal, moveaxis, permutate, separate, broadcast,
+    copy, transpose_sequence, select_item)
+from teachgrad.functions.math import maximum, minimum, einsum, tensordot  # NOQA
+from teachgrad.functions.loss import (  # NOQA
+    squared_error, squared_difference, mean_absolute_error, huber_loss, hinge,
+    contrastive, triplet)
+from teachgrad.functions.evaluation import binary_accuracy  # NOQA
+from teachgrad.functions.forget import forget  # NOQA
 
 install_variable_arithmetics()

@@ -181,3 +181,252 @@ def log_softmax(x, axis=1):
     array([[-1000.,     0.]])
     """
     return LogSoftmax(axis).apply((x,))[0]
+
+
+# -- more activations: smooth, clipped and learned variants of relu ------------
+
+def _arg_label(name, value, default):
+    """``name`` alone at the default, ``name(arg=value)`` otherwise."""
+    if value == default:
+        return name
+    return '{}({:g})'.format(name, value)
+
+
+class Softplus(FunctionNode):
+    chain_rule = 'gx = gy · sigmoid(beta · x)'
+
+    def __init__(self, beta=1.0):
+        if not beta > 0:
+            raise ValueError('softplus: beta must be positive, but got beta={}'.format(beta))
+        self.beta = float(beta)
+
+    @property
+    def label(self):
+        return _arg_label('softplus', self.beta, 1.0)
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.x = x
+        bx = x * self.beta
+        # log(1 + exp(bx)) overflows for big bx; max(bx, 0) + log1p(exp(-|bx|))
+        # is the same number and never does.
+        return (xp.maximum(bx, 0) + xp.log1p(xp.exp(-abs(bx)))) * (1 / self.beta)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        return gy * (xp.tanh(self.x * (self.beta * 0.5)) * 0.5 + 0.5)
+
+
+def softplus(x, beta=1.0):
+    """Smooth relu: ``log(1 + exp(beta * x)) / beta``; its slope is ``sigmoid(beta * x)``.
+
+    >>> import numpy as np
+    >>> softplus(np.array([-2., 0., 2.])).data
+    array([0.12692801, 0.69314718, 2.12692801])
+    """
+    return Softplus(beta).apply((x,))[0]
+
+
+class ELU(FunctionNode):
+    chain_rule = 'gx = gy where x > 0, gy · alpha · exp(x) elsewhere'
+
+    def __init__(self, alpha=1.0):
+        self.alpha = float(alpha)
+
+    @property
+    def label(self):
+        return _arg_label('elu', self.alpha, 1.0)
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.x = x
+        return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)) * self.alpha)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        x = self.x
+        return xp.where(x > 0, gy, gy * xp.exp(xp.minimum(x, 0)) * self.alpha)
+
+
+def elu(x, alpha=1.0):
+    """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise.
+
+    >>> import numpy as np
+    >>> elu(np.array([[-1., 0.], [2., -3.]])).data
+    array([[-0.63212056,  0.        ],
+           [ 2.        , -0.95021293]])
+    """
+    return ELU(alpha).apply((x,))[0]
+
+
+class ClippedReLU(FunctionNode):
+    chain_rule = 'gx = gy where 0 < x < z, 0 elsewhere'
+
+    def __init__(self, z=20.0):
+        if not z > 0:
+            raise ValueError('clipped_relu: the cap z must be positive, but got z={}'.format(z))
+        self.z = float(z)
+
+    @property
+    def label(self):
+        return 'relu6' if self.z == 6.0 else 'clipped_relu({:g})'.format(self.z)
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.inside = (x > 0) & (x < self.z)
+        return xp.minimum(xp.maximum(x, 0), x.dtype.type(self.z))
+
+    def backward(self, gy):
+        return gy * self.inside
+
+
+def clipped_relu(x, z=20.0):
+    """``min(max(0, x), z)``: relu with a cap at ``z``.
+
+    >>> import numpy as np
+    >>> clipped_relu(np.array([-1., 5., 30.], dtype=np.float32), z=10.).data
+    array([ 0.,  5., 10.], dtype=float32)
+    """
+    return ClippedReLU(z).apply((x,))[0]
+
+
+def relu6(x):
+    """``min(max(0, x), 6)``, the :func:`clipped_relu` of mobile networks.
+
+    >>> import numpy as np
+    >>> relu6(np.array([-20., -2., 0., 2., 4., 10., 100.], dtype=np.float32))
+    variable([0., 0., 0., 2., 4., 6., 6.])
+    """
+    return ClippedReLU(6.0).apply((x,))[0]
+
+
+class HardSigmoid(FunctionNode):
+    label = 'hard_sigmoid'
+    chain_rule = 'gx = 0.2 · gy where -2.5 < x < 2.5, 0 elsewhere'
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.inside = (x > -2.5) & (x < 2.5)
+        return xp.clip(x * 0.2 + 0.5, 0, 1)
+
+    def backward(self, gy):
+        return gy * self.inside * 0.2
+
+
+def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: ``clip(0.2 * x + 0.5, 0, 1)``.
+
+    >>> import numpy as np
+    >>> hard_sigmoid(np.array([-2.6, -1., 0., 1., 2.6])).data
+    array([0. , 0.3, 0.5, 0.7, 1. ])
+    """
+    return HardSigmoid().apply((x,))[0]
+
+
+class CReLU(FunctionNode):
+    label = 'crelu'
+    chain_rule = 'gx = gy₁ · (x > 0) - gy₂ · (x < 0), gy₁ and gy₂ the two halves of gy'
+
+    def __init__(self, axis=1):
+        if not isinstance(axis, int):
+            raise TypeError('crelu: axis must be an int, but got {!r}'.format(axis))
+        self.axis = axis
+
+    def forward(self, x):
+        _check_axis('crelu', x, self.axis)
+        xp = backend.get_array_module(x)
+        self.x = x
+        return xp.concatenate((xp.maximum(x, 0), xp.maximum(-x, 0)), axis=self.axis)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        g_pos, g_neg = xp.split(gy, 2, axis=self.axis)
+        return g_pos * (self.x > 0) - g_neg * (self.x < 0)
+
+
+def crelu(x, axis=1):
+    """Concatenated relu: ``relu(x)`` and ``relu(-x)`` joined along ``axis``.
+
+    >>> import numpy as np
+    >>> crelu(np.array([[-1., 0.], [2., -3.]], dtype=np.float32)).data
+    array([[0., 0., 1., 0.],
+           [2., 0., 0., 3.]], dtype=float32)
+    """
+    return CReLU(axis).apply((x,))[0]
+
+
+class PReLUFunction(FunctionNode):
+    label = 'prelu'
+    chain_rule = ('gx = gy where x ≥ 0, W · gy elsewhere; '
+                  'gW = sum of x · gy where x < 0')
+
+    def forward(self, x, W):
+        if x.ndim < W.ndim + 1 or x.shape[1:1 + W.ndim] != W.shape:
+            raise ValueError(
+                'prelu: W has shape {} but x has shape {}; W must match the axes '
+                'right after the batch axis, x.shape[1:{}] == W.shape (e.g. one '
+                'slope per channel, W of shape (x.shape[1],), or one shared '
+                'slope, W of shape ()).'.format(W.shape, x.shape, 1 + W.ndim))
+        if W.dtype != x.dtype:
+            raise TypeError('prelu: x has dtype {} but W has dtype {}; make them the '
+                            'same with W.astype(x.dtype).'.format(x.dtype, W.dtype))
+        xp = backend.get_array_module(x)
+        self.x = x
+        self.W = W = W.reshape((1,) + W.shape + (1,) * (x.ndim - W.ndim - 1))
+        self.negative = negative = x < 0
+        return xp.where(negative, x * W, x)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        gx = xp.where(self.negative, gy * self.W, gy)
+        w_shape = self.inputs[1].shape
+        axes = (0,) + tuple(range(1 + len(w_shape), gy.ndim))
+        gW = (gy * self.x * self.negative).sum(axis=axes).reshape(w_shape)
+        return gx, gW
+
+
+def prelu(x, W):
+    """Parametric relu: ``x`` where ``x >= 0``, ``W * x`` elsewhere.
+
+    ``W`` has the shape of the axes after the batch axis (``x.shape[1:1 +
+    W.ndim]``), so one slope can serve a whole channel; :class:`L.PReLU
+    <teachgrad.links.PReLU>` learns it.
+
+    >>> import numpy as np
+    >>> x = np.arange(-3, 3, dtype=np.float32).reshape((2, 3))
+    >>> prelu(x, np.array([0.01, 0.1, 1], dtype=np.float32))
+    variable([[-0.03, -0.2 , -1.  ],
+              [ 0.  ,  1.  ,  2.  ]])
+    """
+    return PReLUFunction().apply((x, W))[0]
+
+
+def maxout(x, pool_size, axis=1):
+    """Split ``axis`` into groups of ``pool_size`` and keep each group's maximum.
+
+    Built from :func:`~teachgrad.functions.reshape` and
+    :func:`~teachgrad.functions.max`, so the graph shows those two steps and
+    the gradient goes to the largest element of each group.
+
+    >>> import numpy as np
+    >>> maxout(np.array([[1., 5., 2., 0., 3., 4.]], dtype=np.float32), 2).data
+    array([[5., 2., 4.]], dtype=float32)
+    """
+    from teachgrad.functions.array import reshape
+    from teachgrad.functions.reduction import max as max_
+    from teachgrad.variable import as_array
+    shape = as_array(x).shape
+    if not isinstance(pool_size, int) or pool_size <= 0:
+        raise ValueError('maxout: pool_size must be a positive int, but got {!r}'
+                         .format(pool_size))
+    if not -len(shape) <= axis < len(shape):
+        raise ValueError('maxout: axis {} is out of range for an input of shape {}'
+                         .format(axis, shape))
+    axis %= len(shape)
+    if shape[axis] % pool_size:
+        raise ValueError(
+            'maxout: axis {} of x (shape {}) has length {}, which is not a multiple '
+            'of pool_size={}; the layer before maxout must output '
+            'units * pool_size features.'.format(axis, shape, shape[axis], pool_size))
+    grouped = shape[:axis] + (shape[axis] // pool_size, pool_size) + shape[axis + 1:]
+    return max_(reshape(x, grouped), axis=axis + 1)

@@ -58,3 +58,40 @@ def accuracy(y, t, ignore_label=None):
     array(1., dtype=float32)
     """
     return Accuracy(ignore_label).apply((y, t))[0]
+
+
+class BinaryAccuracy(FunctionNode):
+    label = 'binary_accuracy'
+    chain_rule = 'no gradient: counting right answers has no slope'
+    ignore_label = -1
+
+    def forward(self, y, t):
+        if t.dtype.kind not in 'iu':
+            raise TypeError('binary_accuracy: the labels t must be 0/1 ints (e.g. np.int32), '
+                            'but have dtype {}'.format(t.dtype))
+        if t.shape != y.shape:
+            raise ValueError('binary_accuracy: y has shape {} and t has shape {}; give one '
+                             'label per score, t of shape {}.'.format(y.shape, t.shape, y.shape))
+        xp = backend.get_array_module(y)
+        predicted = y >= 0                  # a score >= 0 says "class 1"
+        counted = int((t != self.ignore_label).sum())
+        correct = int((predicted == t).sum())      # -1 never equals True or False
+        return xp.asarray(correct / max(counted, 1), dtype=y.dtype)
+
+    def backward(self, gy):
+        return None, None
+
+
+def binary_accuracy(y, t):
+    """Fraction of scores on the right side of 0: ``y >= 0`` predicts 1, else 0.
+
+    Labels ``t`` are 1, 0, or -1 to leave a score out.
+
+    >>> import numpy as np
+    >>> y = np.array([[-2.0, 0.0], [3.0, -5.0]])       # predicts [[0, 1], [1, 0]]
+    >>> binary_accuracy(y, np.array([[0, 0], [1, 1]], np.int32)).data
+    array(0.5)
+    >>> binary_accuracy(y, np.array([[0, -1], [1, -1]], np.int32)).data
+    array(1.)
+    """
+    return BinaryAccuracy().apply((y, t))[0]

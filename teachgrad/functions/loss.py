@@ -211,3 +211,324 @@ def sigmoid_cross_entropy(x, t, normalize=True, reduce='mean'):
     variable(0.64161783)
     """
     return SigmoidCrossEntropy(normalize, reduce).apply((x, t))[0]
+
+
+# -- more losses: robust regression, margins and distances ----------------------
+
+def _check_same(name, a, b, names=('x0', 'x1')):
+    if a.shape != b.shape:
+        raise ValueError('{}: {} has shape {} and {} has shape {}; they must be equal.'
+                         .format(name, names[0], a.shape, names[1], b.shape))
+    if a.dtype != b.dtype:
+        raise TypeError('{}: {} has dtype {} and {} has dtype {}; make them the same, '
+                        'e.g. {}.astype({}.dtype).'.format(
+                            name, names[0], a.dtype, names[1], b.dtype, names[1], names[0]))
+
+
+def _check_mean_or_no(name, reduce):
+    if reduce not in ('mean', 'no'):
+        raise ValueError("{}: reduce must be 'mean' or 'no', but got {!r}".format(name, reduce))
+
+
+class SquaredError(FunctionNode):
+    label = 'squared_error'
+    chain_rule = 'gx0 = 2 · (x0 - x1) · gy, gx1 = -gx0'
+
+    def forward(self, x0, x1):
+        _check_same('squared_error', x0, x1)
+        self.diff = diff = x0 - x1
+        return diff * diff
+
+    def backward(self, gy):
+        gx0 = gy * self.diff * 2
+        return gx0, -gx0
+
+
+def squared_error(x0, x1):
+    """Elementwise ``(x0 - x1) ** 2``, not averaged (see :func:`mean_squared_error`).
+
+    >>> import numpy as np
+    >>> squared_error(np.arange(6, dtype=np.float32), np.array([5, 4, 3, 2, 1, 0], np.float32)).data
+    array([25.,  9.,  1.,  1.,  9., 25.], dtype=float32)
+    """
+    return SquaredError().apply((x0, x1))[0]
+
+
+def squared_difference(x1, x2):
+    """The same as :func:`squared_error`: ``(x1 - x2) ** 2`` elementwise.
+
+    >>> import numpy as np
+    >>> squared_difference(np.array([1., 2.]), np.array([4., 2.])).data
+    array([9., 0.])
+    """
+    return squared_error(x1, x2)
+
+
+class MeanAbsoluteError(FunctionNode):
+    label = 'mean_absolute_error'
+    chain_rule = 'gx0 = sign(x0 - x1) · gy / n, gx1 = -gx0'
+
+    def forward(self, x0, x1):
+        _check_same('mean_absolute_error', x0, x1)
+        xp = backend.get_array_module(x0)
+        self.diff = diff = x0 - x1
+        return xp.asarray(abs(diff).sum() / max(diff.size, 1), dtype=diff.dtype)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        gx0 = xp.sign(self.diff) * (gy / max(self.diff.size, 1))
+        return gx0, -gx0
+
+
+def mean_absolute_error(x0, x1):
+    """Mean of the absolute differences, ``mean(|x0 - x1|)``.
+
+    >>> import numpy as np
+    >>> mean_absolute_error(np.array([[1, 2], [3, 4]], np.float32), np.full((2, 2), 8, np.float32))
+    variable(5.5)
+    """
+    return MeanAbsoluteError().apply((x0, x1))[0]
+
+
+class HuberLoss(FunctionNode):
+    chain_rule = 'gx = clip(x - t, -delta, delta) · gy, gt = -gx'
+
+    def __init__(self, delta, reduce='sum_along_second_axis'):
+        if reduce not in ('sum_along_second_axis', 'no'):
+            raise ValueError("huber_loss: reduce must be 'sum_along_second_axis' or 'no', "
+                             'but got {!r}'.format(reduce))
+        if not delta > 0:
+            raise ValueError('huber_loss: delta must be positive, but got {}'.format(delta))
+        self.delta = float(delta)
+        self.reduce = reduce
+
+    @property
+    def label(self):
+        return 'huber_loss({:g})'.format(self.delta)
+
+    def forward(self, x, t):
+        _check_same('huber_loss', x, t, ('x', 't'))
+        if self.reduce != 'no' and x.ndim < 2:
+            raise ValueError(
+                "huber_loss: reduce='sum_along_second_axis' sums over axis 1, but x has "
+                "shape {}; give x of shape (batch, features) or use reduce='no'."
+                .format(x.shape))
+        xp = backend.get_array_module(x)
+        d = self.delta
+        self.diff = diff = x - t
+        a = abs(diff)
+        # a² / 2 near zero, a straight line of slope delta beyond |a| = delta.
+        loss = xp.where(a <= d, diff * diff * 0.5, (a - d * 0.5) * d)
+        return loss.sum(axis=1) if self.reduce != 'no' else loss
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        if self.reduce != 'no':
+            gy = xp.expand_dims(gy, 1)
+        gx = xp.clip(self.diff, -self.delta, self.delta) * gy
+        return gx, -gx
+
+
+def huber_loss(x, t, delta, reduce='sum_along_second_axis'):
+    """Squared error near the target, absolute error far from it.
+
+    For ``a = x - t``: ``a ** 2 / 2`` where ``|a| <= delta``, else
+    ``delta * (|a| - delta / 2)``. With the default ``reduce`` it is summed
+    over axis 1; ``reduce='no'`` keeps every element.
+
+    >>> import numpy as np
+    >>> x = np.array([[-2.0, 3.0, 0.5], [5.0, 2.0, -0.5]], np.float32)
+    >>> t = np.array([[-2.0, 3.0, 0.0], [10.0, 2.0, -0.5]], np.float32)
+    >>> huber_loss(x, t, delta=1.0)
+    variable([0.125, 4.5  ])
+    >>> huber_loss(x, t, delta=1.0, reduce='no').data
+    array([[0.   , 0.   , 0.125],
+           [4.5  , 0.   , 0.   ]], dtype=float32)
+    """
+    return HuberLoss(delta, reduce).apply((x, t))[0]
+
+
+class Hinge(FunctionNode):
+    chain_rule = ('gx = -s · gy where the margin is violated (L1), '
+                  '-2 · s · violation · gy (L2); s = +1 at the label, -1 elsewhere')
+
+    def __init__(self, norm='L1', reduce='mean'):
+        if norm not in ('L1', 'L2'):
+            raise ValueError("hinge: norm must be 'L1' or 'L2', but got {!r}".format(norm))
+        _check_mean_or_no('hinge', reduce)
+        self.norm = norm
+        self.reduce = reduce
+
+    @property
+    def label(self):
+        return 'hinge' if self.norm == 'L1' else 'hinge(L2)'
+
+    def forward(self, x, t):
+        _check_labels('hinge', x, t, x.shape[:1])
+        if x.ndim != 2:
+            raise ValueError('hinge: x must have shape (batch, classes), but has shape {}'
+                             .format(x.shape))
+        if len(t) and (int(t.min()) < 0 or int(t.max()) >= x.shape[1]):
+            raise ValueError('hinge: every label must be in 0..{} (x has {} classes)'
+                             .format(x.shape[1] - 1, x.shape[1]))
+        xp = backend.get_array_module(x)
+        # s = +1 at the right class, -1 elsewhere: the score should be s · x >= 1.
+        self.sign = sign = -xp.ones_like(x)
+        sign[xp.arange(len(t)), t] = 1
+        self.violation = violation = xp.maximum(1 - sign * x, 0)
+        loss = violation if self.norm == 'L1' else violation * violation
+        if self.reduce == 'mean':
+            return xp.asarray(loss.sum() / max(len(x), 1), dtype=x.dtype)
+        return loss
+
+    def backward(self, gy):
+        if self.reduce == 'mean':
+            gy = gy / max(len(self.sign), 1)
+        if self.norm == 'L1':
+            gx = -self.sign * (self.violation > 0) * gy
+        else:
+            gx = -2 * self.sign * self.violation * gy
+        return gx, None
+
+
+def hinge(x, t, norm='L1', reduce='mean'):
+    """Hinge loss for one-of-many classification: ``max(0, 1 - s * x) ** p`` summed over classes.
+
+    ``s`` is +1 at the right class ``t`` and -1 at the others; ``p`` is 1
+    for ``norm='L1'`` and 2 for ``'L2'``. ``reduce='mean'`` divides the sum by
+    the batch size, ``'no'`` keeps one value per score.
+
+    >>> import numpy as np
+    >>> x = np.array([[-2.0, 3.0, 0.5], [5.0, 2.0, -0.5]], np.float32)
+    >>> t = np.array([1, 0], np.int32)
+    >>> hinge(x, t)
+    variable(2.5)
+    >>> hinge(x, t, norm='L2')
+    variable(5.75)
+    >>> hinge(x, t, reduce='no').data
+    array([[0. , 0. , 1.5],
+           [0. , 3. , 0.5]], dtype=float32)
+    """
+    return Hinge(norm, reduce).apply((x, t))[0]
+
+
+class Contrastive(FunctionNode):
+    chain_rule = ('gx0 = (y · (x0 - x1) - (1 - y) · max(margin - d, 0) · (x0 - x1) / d) · gy, '
+                  'gx1 = -gx0, d = |x0 - x1|')
+
+    def __init__(self, margin=1, reduce='mean'):
+        if not margin > 0:
+            raise ValueError('contrastive: margin must be positive, but got {}'.format(margin))
+        _check_mean_or_no('contrastive', reduce)
+        self.margin = float(margin)
+        self.reduce = reduce
+
+    @property
+    def label(self):
+        return _margin_label('contrastive', self.margin, 1.0)
+
+    def forward(self, x0, x1, y):
+        _check_same('contrastive', x0, x1)
+        if x0.ndim != 2 or y.shape != x0.shape[:1] or not len(x0):
+            raise ValueError(
+                'contrastive: x0 and x1 must have shape (batch, features) and y shape '
+                '(batch,), but they have shapes {} and {}'.format(x0.shape, y.shape))
+        if y.dtype.kind not in 'iu':
+            raise TypeError('contrastive: the labels y must be 0/1 ints (e.g. np.int32), '
+                            'but have dtype {}; use y.astype(np.int32).'.format(y.dtype))
+        xp = backend.get_array_module(x0)
+        self.diff = diff = x0 - x1
+        dist_sq = (diff * diff).sum(axis=1)
+        self.dist = dist = xp.sqrt(dist_sq)
+        self.short = short = xp.maximum(self.margin - dist, 0)  # how far inside the margin
+        self.y = y = y.astype(x0.dtype)
+        loss = (y * dist_sq + (1 - y) * short * short) * 0.5
+        if self.reduce == 'mean':
+            return xp.asarray(loss.sum() / len(x0), dtype=x0.dtype)
+        return loss
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        g = gy / len(self.diff) if self.reduce == 'mean' else gy
+        # The distance can be 0 for a dissimilar pair; a small floor keeps
+        # diff / dist finite (its direction is then arbitrary anyway).
+        dist = xp.maximum(self.dist, 1e-7)
+        coeff = (self.y - (1 - self.y) * self.short / dist) * g
+        gx0 = self.diff * coeff[:, None]
+        return gx0, -gx0, None
+
+
+def _margin_label(name, margin, default):
+    return name if margin == default else '{}(margin={:g})'.format(name, margin)
+
+
+def contrastive(x0, x1, y, margin=1, reduce='mean'):
+    """Contrastive loss for pairs: pull similar pairs together, push others past ``margin``.
+
+    With ``d`` the distance between rows of ``x0`` and ``x1``, each pair
+    costs ``d ** 2 / 2`` when ``y = 1`` (similar) and
+    ``max(margin - d, 0) ** 2 / 2`` when ``y = 0``.
+
+    >>> import numpy as np
+    >>> x0 = np.array([[-2.0, 3.0, 0.5], [5.0, 2.0, -0.5]], np.float32)
+    >>> x1 = np.array([[-1.0, 3.0, 1.0], [3.5, 0.5, -2.0]], np.float32)
+    >>> y = np.array([1, 0], np.int32)
+    >>> contrastive(x0, x1, y)
+    variable(0.3125)
+    >>> contrastive(x0, x1, y, reduce='no').data
+    array([0.625, 0.   ], dtype=float32)
+    """
+    return Contrastive(margin, reduce).apply((x0, x1, y))[0]
+
+
+class Triplet(FunctionNode):
+    chain_rule = ('where the margin is violated: ga = 2 (n - p) · gy, '
+                  'gp = 2 (p - a) · gy, gn = 2 (a - n) · gy; 0 elsewhere')
+
+    def __init__(self, margin=0.2, reduce='mean'):
+        if not margin > 0:
+            raise ValueError('triplet: margin must be positive, but got {}'.format(margin))
+        _check_mean_or_no('triplet', reduce)
+        self.margin = float(margin)
+        self.reduce = reduce
+
+    @property
+    def label(self):
+        return _margin_label('triplet', self.margin, 0.2)
+
+    def forward(self, anchor, positive, negative):
+        _check_same('triplet', anchor, positive, ('anchor', 'positive'))
+        _check_same('triplet', anchor, negative, ('anchor', 'negative'))
+        if anchor.ndim != 2 or not len(anchor):
+            raise ValueError('triplet: the inputs must have shape (batch, features), '
+                             'but have shape {}'.format(anchor.shape))
+        xp = backend.get_array_module(anchor)
+        self.a, self.p, self.n = anchor, positive, negative
+        to_p, to_n = anchor - positive, anchor - negative
+        gap = (to_p * to_p).sum(axis=1) - (to_n * to_n).sum(axis=1) + self.margin
+        self.violated = gap > 0
+        loss = xp.maximum(gap, 0)
+        if self.reduce == 'mean':
+            return xp.asarray(loss.sum() / len(anchor), dtype=anchor.dtype)
+        return loss
+
+    def backward(self, gy):
+        g = gy / len(self.a) if self.reduce == 'mean' else gy
+        g = (2 * g * self.violated)[..., None]
+        return g * (self.n - self.p), g * (self.p - self.a), g * (self.a - self.n)
+
+
+def triplet(anchor, positive, negative, margin=0.2, reduce='mean'):
+    """Triplet loss: the anchor should be nearer the positive than the negative, by ``margin``.
+
+    Each row costs ``max(|a - p|² - |a - n|² + margin, 0)``; ``reduce='mean'``
+    averages over the batch.
+
+    >>> import numpy as np
+    >>> a = np.array([[0., 0.], [1., 1.]], np.float32)
+    >>> p = np.array([[0., 1.], [1., 1.]], np.float32)
+    >>> n = np.array([[1., 0.], [1., 3.]], np.float32)
+    >>> triplet(a, p, n, reduce='no').data      # 1 - 1 + 0.2 and 0 - 4 + 0.2
+    array([0.2, 0. ], dtype=float32)
+    """
+    return Triplet(margin, reduce).apply((anchor, positive, negative))[0]

@@ -13,8 +13,11 @@ element at a time).
 >>> x.grad        # d sqrt(x)/dx = 1 / (2 sqrt(x))
 array([0.25      , 0.16666667], dtype=float32)
 """
+import numpy
+
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.utils import sum_to as _sum_to
 
 
 class Exp(FunctionNode):
@@ -199,3 +202,300 @@ def clip(x, x_min, x_max):
     array([-1. ,  0.5,  1. ])
     """
     return Clip(x_min, x_max).apply((x,))[0]
+
+
+# -- comparisons between two arrays -----------------------------------------------
+
+def _check_pair(name, a, b):
+    if a.dtype != b.dtype:
+        raise TypeError('{}: the inputs have dtypes {} and {}; make them the same, '
+                        'e.g. x2.astype(x1.dtype).'.format(name, a.dtype, b.dtype))
+    try:
+        numpy.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError('{}: shapes {} and {} cannot be broadcast together; each axis '
+                         'must have the same length or length 1 (counted from the '
+                         'last axis).'.format(name, a.shape, b.shape)) from None
+
+
+class Maximum(FunctionNode):
+    label = 'maximum'
+    chain_rule = 'gx1 = gy where x1 ≥ x2, gx2 = gy where x1 < x2 (ties go to x1)'
+
+    def forward(self, x1, x2):
+        _check_pair('maximum', x1, x2)
+        self.first = x1 >= x2
+        return backend.get_array_module(x1, x2).maximum(x1, x2)
+
+    def backward(self, gy):
+        return _split_by(gy, self.first, self.inputs)
+
+
+class Minimum(FunctionNode):
+    label = 'minimum'
+    chain_rule = 'gx1 = gy where x1 ≤ x2, gx2 = gy where x1 > x2 (ties go to x1)'
+
+    def forward(self, x1, x2):
+        _check_pair('minimum', x1, x2)
+        self.first = x1 <= x2
+        return backend.get_array_module(x1, x2).minimum(x1, x2)
+
+    def backward(self, gy):
+        return _split_by(gy, self.first, self.inputs)
+
+
+def _split_by(gy, first, inputs):
+    # Each output element came from one of the two inputs; its grad goes there
+    # (and is summed back over axes that were broadcast).
+    g1, g2 = gy * first, gy * ~first
+    return _sum_to(g1, inputs[0].shape), _sum_to(g2, inputs[1].shape)
+
+
+def maximum(x1, x2):
+    """Elementwise larger of two arrays (they broadcast); the gradient goes to the larger one.
+
+    >>> import numpy as np
+    >>> maximum(np.arange(6, dtype=np.float32), np.array([5, 4, 3, 2, 1, 0], np.float32)).data
+    array([5., 4., 3., 3., 4., 5.], dtype=float32)
+    """
+    return Maximum().apply((x1, x2))[0]
+
+
+def minimum(x1, x2):
+    """Elementwise smaller of two arrays (they broadcast); the gradient goes to the smaller one.
+
+    >>> import numpy as np
+    >>> minimum(np.arange(6, dtype=np.float32), np.array([5, 4, 3, 2, 1, 0], np.float32)).data
+    array([0., 1., 2., 2., 1., 0.], dtype=float32)
+    """
+    return Minimum().apply((x1, x2))[0]
+
+
+# -- einsum and tensordot --------------------------------------------------------
+
+_LETTERS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+
+
+class Einsum(FunctionNode):
+    """Einstein summation over explicit one-letter axis names.
+
+    forward turns ``...`` into spare letters, so that every axis of every
+    operand has a letter; backward then needs one rule: the gradient of
+    operand k is the einsum of the output gradient with the other operands,
+    written to operand k's letters (broadcast over letters only k has,
+    placed on the diagonal where k repeats a letter).
+    """
+    chain_rule = ('g(operand k) = einsum(gy and the other operands → operand k\'s '
+                  'letters)')
+    name = 'einsum'
+
+    def __init__(self, in_subs, out_sub, text):
+        self.in_subs = in_subs      # one string per operand, may hold '...'
+        self.out_sub = out_sub      # None: numpy's implicit output
+        self.text = text
+
+    @property
+    def label(self):
+        return "einsum('{}')".format(self.text)
+
+    def forward(self, *xs):
+        self.subs, self.out = _explicit(self.name, self.in_subs, self.out_sub, xs)
+        self.sizes = _letter_sizes(self.name, self.subs, xs)
+        self.xs = xs
+        return _einsum(self.subs, self.out, xs)
+
+    def backward(self, gy):
+        gxs = []
+        for k, (sub, x) in enumerate(zip(self.subs, self.xs)):
+            others = [(s, a) for i, (s, a) in enumerate(zip(self.subs, self.xs)) if i != k]
+            gxs.append(_einsum_grad(gy, self.out, others, sub, x.shape, self.sizes))
+        return tuple(gxs)
+
+
+def _einsum(subs, out, xs):
+    xp = backend.get_array_module(*xs)
+    if len(xs) == 1 and subs[0] == out:
+        return xs[0]
+    options = {'optimize': True} if len(xs) > 2 and xp is numpy else {}
+    return xp.einsum('{}->{}'.format(','.join(subs), out), *xs, **options)
+
+
+def _einsum_grad(gy, out, others, sub, shape, sizes):
+    xp = backend.get_array_module(gy)
+    letters = ''.join(dict.fromkeys(sub))        # each letter once, in order
+    reach = out + ''.join(s for s, _ in others)
+    present = ''.join(c for c in letters if c in reach)
+    h = _einsum([out] + [s for s, _ in others], present, [gy] + [a for _, a in others])
+    if present != letters:
+        # A letter only this operand has was summed away: every element along
+        # it gets the same gradient.
+        h = h.reshape([sizes[c] if c in present else 1 for c in letters])
+        h = xp.broadcast_to(h, [sizes[c] for c in letters]).copy()
+    if letters == sub:
+        return h
+    # A repeated letter ('ii') read a diagonal; the gradient goes back onto it.
+    gx = xp.zeros(shape, dtype=gy.dtype)
+    index = tuple(xp.arange(sizes[c]).reshape(
+        [-1 if j == letters.index(c) else 1 for j in range(len(letters))]) for c in sub)
+    gx[index] = h
+    return gx
+
+
+def _explicit(name, in_subs, out_sub, xs):
+    """Replace every '...' with spare letters, right-aligned as numpy broadcasts."""
+    if len(in_subs) != len(xs):
+        raise ValueError('{}: the subscripts name {} operands but {} were given'.format(
+            name, len(in_subs), len(xs)))
+    used = set(''.join(in_subs) + (out_sub or ''))
+    spare = [c for c in _LETTERS if c not in used]
+    counts = []
+    for sub, x in zip(in_subs, xs):
+        n = len(sub.replace('...', ''))
+        if ('...' in sub and n > x.ndim) or ('...' not in sub and n != x.ndim):
+            raise ValueError(
+                "{}: subscripts '{}' name {} axes but the operand has shape {} ({} axes); "
+                'give one letter per axis (or ... for the leading ones).'.format(
+                    name, sub, n, x.shape, x.ndim))
+        counts.append(x.ndim - n if '...' in sub else 0)
+    ellipsis = ''.join(spare[:max(counts, default=0)])
+    subs = [sub.replace('...', ellipsis[len(ellipsis) - n:]) for sub, n in zip(in_subs, counts)]
+    if out_sub is None:
+        named = ''.join(s.replace('...', '') for s in in_subs)
+        out = ellipsis + ''.join(sorted(c for c in set(named) if named.count(c) == 1))
+    else:
+        out = out_sub.replace('...', ellipsis)
+        letters = ''.join(subs)
+        for c in out:
+            if c not in letters:
+                raise ValueError("{}: the output letter '{}' appears in no operand".format(
+                    name, c))
+            if out.count(c) > 1:
+                raise ValueError("{}: the output names letter '{}' twice".format(name, c))
+    return subs, out
+
+
+def _letter_sizes(name, subs, xs):
+    sizes = {}
+    for k, (sub, x) in enumerate(zip(subs, xs)):
+        for c, n in zip(sub, x.shape):
+            if sizes.setdefault(c, (n, k, x.shape))[0] != n:
+                m, j, shape = sizes[c]
+                raise ValueError(
+                    "{}: letter '{}' stands for length {} in operand {} (shape {}) but "
+                    'length {} in operand {} (shape {}); one letter must name axes of '
+                    'one length.'.format(name, c, m, j, shape, n, k, x.shape))
+    return {c: n for c, (n, _, _) in sizes.items()}
+
+
+def _parse_einsum(operands):
+    if not operands:
+        raise ValueError('einsum: give the subscripts and the operands, '
+                         "e.g. einsum('ij,jk->ik', a, b)")
+    if isinstance(operands[0], str):
+        text = operands[0].replace(' ', '')
+        xs = operands[1:]
+    else:
+        # numpy's other form: einsum(a, [0, 1], b, [1, 2], [0, 2])
+        xs, lists = operands[0::2], operands[1::2]
+        if len(operands) % 2:
+            xs, out_list = xs[:-1], xs[-1]
+        else:
+            out_list = None
+
+        def spell(sublist):
+            return ''.join('...' if s is Ellipsis else _LETTERS[s] for s in sublist)
+        text = ','.join(spell(s) for s in lists)
+        if out_list is not None:
+            text += '->' + spell(out_list)
+    for c in text.replace('...', '').replace('->', ''):
+        if c not in _LETTERS and c != ',':
+            raise ValueError("einsum: '{}' in the subscripts '{}' is not a letter; use "
+                             "letters, ',', '->' and '...'".format(c, text))
+    inputs, arrow, out = text.partition('->')
+    return inputs.split(','), (out if arrow else None), text, tuple(xs)
+
+
+def einsum(*operands):
+    """Einstein summation: ``einsum('ij,jk->ik', a, b)`` is ``a @ b``.
+
+    Each letter names an axis; letters missing from the output (after
+    ``->``) are summed over. ``...`` stands for the leading axes; without
+    ``->`` the output holds the letters that appear once, in alphabetical
+    order. numpy's sublist form ``einsum(a, [0, 1], b, [1, 2], [0, 2])``
+    works too.
+
+    >>> import numpy as np
+    >>> a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    >>> einsum('ij,jk->ik', a, np.ones((3, 2), np.float32)).data
+    array([[ 3.,  3.],
+           [12., 12.]], dtype=float32)
+    >>> einsum('ii', np.arange(9.).reshape(3, 3)).data       # the trace
+    array(12.)
+    >>> einsum('...j,j', a, np.ones(3, np.float32)).data     # batch axes as ...
+    array([ 3., 12.], dtype=float32)
+    """
+    in_subs, out_sub, text, xs = _parse_einsum(operands)
+    return Einsum(in_subs, out_sub, text).apply(xs)[0]
+
+
+class TensorDot(Einsum):
+    label = 'tensordot'
+    name = 'tensordot'
+
+    def __init__(self, axes=2):
+        self.axes = axes
+
+    def forward(self, a, b):
+        a_axes, b_axes = _tensordot_axes(self.axes, a, b)
+        letters = iter(_LETTERS)
+        a_sub = [next(letters) for _ in range(a.ndim)]
+        b_sub = [None] * b.ndim
+        for i, j in zip(a_axes, b_axes):
+            b_sub[j] = a_sub[i]
+        b_sub = [c or next(letters) for c in b_sub]
+        out = ([c for i, c in enumerate(a_sub) if i not in a_axes] +
+               [c for j, c in enumerate(b_sub) if j not in b_axes])
+        self.in_subs, self.out_sub = [''.join(a_sub), ''.join(b_sub)], ''.join(out)
+        return super().forward(a, b)
+
+
+def _tensordot_axes(axes, a, b):
+    if isinstance(axes, int):
+        if not 0 <= axes <= min(a.ndim, b.ndim):
+            raise ValueError(
+                'tensordot: axes={} sums over the last {} axes of a (shape {}) and the '
+                'first {} of b (shape {}), but they do not have that many'.format(
+                    axes, axes, a.shape, axes, b.shape))
+        return tuple(range(a.ndim - axes, a.ndim)), tuple(range(axes))
+    try:
+        a_axes, b_axes = axes
+    except (TypeError, ValueError):
+        raise TypeError('tensordot: axes must be an int or a pair of axis lists, '
+                        'e.g. ((1, 2), (0, 1)), but got {!r}'.format(axes)) from None
+    a_axes = (a_axes,) if isinstance(a_axes, int) else tuple(a_axes)
+    b_axes = (b_axes,) if isinstance(b_axes, int) else tuple(b_axes)
+    if len(a_axes) != len(b_axes):
+        raise ValueError('tensordot: {} axes of a are paired with {} axes of b; '
+                         'give the same number of each'.format(len(a_axes), len(b_axes)))
+    for axs, x, which in ((a_axes, a, 'a'), (b_axes, b, 'b')):
+        for ax in axs:
+            if not -x.ndim <= ax < x.ndim:
+                raise ValueError('tensordot: axis {} is out of range for {} of shape {}'
+                                 .format(ax, which, x.shape))
+    return tuple(ax % a.ndim for ax in a_axes), tuple(ax % b.ndim for ax in b_axes)
+
+
+def tensordot(a, b, axes=2):
+    """Sum of products over paired axes of ``a`` and ``b`` (``numpy.tensordot``).
+
+    ``axes=n`` pairs the last ``n`` axes of ``a`` with the first ``n`` of
+    ``b``; ``axes=((1, 2), (0, 1))`` names the pairs. The result has ``a``'s
+    remaining axes, then ``b``'s. It is computed as an :func:`einsum`.
+
+    >>> import numpy as np
+    >>> tensordot(np.ones((5, 3, 2), 'f'), np.ones((3, 2, 4), 'f')).shape
+    (5, 4)
+    >>> tensordot(np.ones((2, 3), 'f'), np.ones((3, 4), 'f'), axes=1).data[0]
+    array([3., 3., 3., 3.], dtype=float32)
+    """
+    return TensorDot(axes).apply((a, b))[0]

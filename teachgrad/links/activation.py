@@ -1,0 +1,93 @@
+"""Activation links: nonlinearities that learn (PReLU) or hold a layer (Maxout).
+
+>>> import numpy as np
+>>> a = PReLU()
+>>> a.W
+variable W(0.25)
+>>> a(np.array([[-2., 4.]], dtype=np.float32)).data
+array([[-0.5,  4. ]], dtype=float32)
+"""
+from teachgrad import functions as F
+from teachgrad.link import Chain, Link
+from teachgrad.links.linear import Linear
+from teachgrad.variable import Parameter
+
+
+class PReLU(Link):
+    """Parametric relu with a learned slope ``W`` for negative inputs.
+
+    Args:
+        shape: shape of W: () for one slope shared by everything, (C,) for one
+            per channel (the axis after the batch axis), and so on.
+        init: the slopes' starting value.
+
+    >>> import numpy as np
+    >>> a = PReLU((2,), init=0.5)
+    >>> a(np.array([[-2., -2.]], dtype=np.float32)).data
+    array([[-1., -1.]], dtype=float32)
+    """
+
+    def __init__(self, shape=(), init=0.25):
+        super().__init__()
+        with self.init_scope():
+            self.W = Parameter(init, shape)
+
+    def forward(self, x):
+        return F.prelu(x, self.W)
+
+
+class Maxout(Chain):
+    """Fully-connected maxout layer: ``out_size`` maxima over groups of ``pool_size`` units.
+
+    It holds one :class:`~teachgrad.links.Linear` (``self.linear``) with
+    ``out_size * pool_size`` outputs and applies :func:`F.maxout
+    <teachgrad.functions.maxout>` to them.
+
+    Args:
+        in_size: features per input example (None: decided on the first call).
+        out_size: features per output example.
+        pool_size: units per group.
+        initialW: initializer for the linear W, or an array of shape
+            (out_size, pool_size, in_size).
+        initial_bias: initializer for the bias, an array of shape
+            (out_size, pool_size), or None for no bias.
+
+    >>> import numpy as np
+    >>> m = Maxout(3, 2, 4)
+    >>> m.linear.W.shape
+    (8, 3)
+    >>> m(np.ones((5, 3), dtype=np.float32)).shape
+    (5, 2)
+    """
+
+    def __init__(self, in_size, out_size, pool_size, initialW=None, initial_bias=0):
+        super().__init__()
+        units = out_size * pool_size
+        initialW = _flatten_array(initialW, 3, (units, in_size), 'initialW',
+                                  '(out_size, pool_size, in_size)')
+        initial_bias = _flatten_array(initial_bias, 2, (units,), 'initial_bias',
+                                      '(out_size, pool_size)')
+        with self.init_scope():
+            self.linear = Linear(in_size, units, nobias=initial_bias is None,
+                                 initialW=initialW, initial_bias=initial_bias)
+        self.out_size = out_size
+        self.pool_size = pool_size
+
+    @property
+    def printable_specs(self):
+        yield 'in_size', self.linear.in_size
+        yield 'out_size', self.out_size
+        yield 'pool_size', self.pool_size
+
+    def forward(self, x):
+        return F.maxout(self.linear(x), self.pool_size)
+
+
+def _flatten_array(init, ndim, shape, name, expected):
+    # An array given per group is stored as the Linear's flat matrix.
+    if getattr(init, 'ndim', None) is None:
+        return init
+    if init.ndim != ndim:
+        raise ValueError('Maxout: {} must have shape {}, but has shape {}'.format(
+            name, expected, init.shape))
+    return init.reshape(shape)
