@@ -691,3 +691,15 @@ def test_gpu_copy_moves_both_ways():
     F.sum(z).backward()
     assert isinstance(x.grad, np.ndarray)
     np.testing.assert_array_equal(x.grad, [2, 2, 2])
+
+
+@pytest.mark.parametrize('dst', [-1, '@numpy', '-1', np.int64(-1)])
+def test_copy_understands_chainer_cpu_device_names(dst):
+    y = F.copy(Variable(np.ones(2, np.float32)), dst)
+    assert isinstance(y.data, np.ndarray) and y.creator.label == 'copy(cpu)'
+
+
+def test_copy_accepts_a_cpu_device_object():
+    class CpuDevice:            # what teachgrad.get_device('@numpy') and Chainer give
+        xp = np
+    assert F.copy(Variable(np.ones(2, np.float32)), CpuDevice()).creator.label == 'copy(cpu)'

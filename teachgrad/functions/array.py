@@ -820,14 +820,18 @@ def _device_id(dst):
         return dst.device.id                     # a GPU device object
     if getattr(dst, 'xp', None) is numpy:
         return -1                                # a CPU device object
+    if type(dst).__module__.startswith('cupy') and hasattr(dst, 'id'):
+        return dst.id                            # a cupy.cuda.Device
     if isinstance(dst, str):
         name, _, index = dst.partition(':')
         if name == '@numpy' and not index:
             return -1
         if name == '@cupy' and index.isdigit():
             return int(index)
-    elif isinstance(dst, int) and dst >= -1:
-        return dst
+        if dst.lstrip('-').isdigit():
+            return max(int(dst), -1)
+    elif isinstance(dst, (int, numpy.integer)) and not isinstance(dst, bool):
+        return max(int(dst), -1)
     raise ValueError(
         "copy: unknown device {!r}; use -1 or '@numpy' for the CPU, or a GPU "
         "number such as 0 or '@cupy:0'".format(dst))

@@ -505,7 +505,7 @@ class Triplet(FunctionNode):
         xp = backend.get_array_module(anchor)
         self.a, self.p, self.n = anchor, positive, negative
         to_p, to_n = anchor - positive, anchor - negative
-        gap = (to_p * to_p).sum(axis=1) - (to_n * to_n).sum(axis=1) + self.margin
+        gap = (to_p * to_p - to_n * to_n).sum(axis=1) + self.margin
         self.violated = gap > 0
         loss = xp.maximum(gap, 0)
         if self.reduce == 'mean':
