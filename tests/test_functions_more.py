@@ -573,10 +573,12 @@ def test_labels_read_as_written():
     labels = [F.softplus(x).creator.label, F.softplus(x, beta=2).creator.label,
               F.elu(x).creator.label, F.elu(x, 0.5).creator.label,
               F.clipped_relu(x, 5.).creator.label, F.relu6(x).creator.label,
+              F.clipped_relu(x, 6.).creator.label,
               F.einsum('ij->j', x).creator.label, F.huber_loss(x, x, 1.).creator.label,
               F.hinge(x, np.zeros(2, np.int32), 'L2').creator.label,
               F.triplet(x, x, x).creator.label, F.contrastive(x, x, np.zeros(2, 'i'), 2).creator.label]
     assert labels == ['softplus', 'softplus(2)', 'elu', 'elu(0.5)', 'clipped_relu(5)', 'relu6',
+                      'clipped_relu(6)',
                       "einsum('ij->j')", 'huber_loss(1)', 'hinge(L2)', 'triplet',
                       'contrastive(margin=2)']
 

@@ -269,7 +269,7 @@ class ClippedReLU(FunctionNode):
 
     @property
     def label(self):
-        return 'relu6' if self.z == 6.0 else 'clipped_relu({:g})'.format(self.z)
+        return 'clipped_relu({:g})'.format(self.z)
 
     def forward(self, x):
         xp = backend.get_array_module(x)
@@ -290,6 +290,14 @@ def clipped_relu(x, z=20.0):
     return ClippedReLU(z).apply((x,))[0]
 
 
+class ReLU6(ClippedReLU):
+    label = 'relu6'
+    chain_rule = 'gx = gy where 0 < x < 6, 0 elsewhere'
+
+    def __init__(self):
+        super().__init__(6.0)
+
+
 def relu6(x):
     """``min(max(0, x), 6)``, the :func:`clipped_relu` of mobile networks.
 
@@ -297,7 +305,7 @@ def relu6(x):
     >>> relu6(np.array([-20., -2., 0., 2., 4., 10., 100.], dtype=np.float32))
     variable([0., 0., 0., 2., 4., 6., 6.])
     """
-    return ClippedReLU(6.0).apply((x,))[0]
+    return ReLU6().apply((x,))[0]
 
 
 class HardSigmoid(FunctionNode):

@@ -441,6 +441,8 @@ def einsum(*operands):
 class TensorDot(Einsum):
     label = 'tensordot'
     name = 'tensordot'
+    chain_rule = ('ga = gy times b, summed over b\'s unpaired axes; '
+                  'gb = a times gy, summed over a\'s unpaired axes')
 
     def __init__(self, axes=2):
         self.axes = axes
