@@ -705,3 +705,33 @@ def test_copy_accepts_a_cpu_device_object():
     class CpuDevice:            # what teachgrad.get_device('@numpy') and Chainer give
         xp = np
     assert F.copy(Variable(np.ones(2, np.float32)), CpuDevice()).creator.label == 'copy(cpu)'
+
+
+@pytest.mark.parametrize('subscripts, shapes', [
+    ('ij,jk->ik', ((2, 3), (3, 4))), (',ij->i', ((), (3, 4))), ('kj,ji->ik', ((2, 3), (3, 4))),
+    ('ij,jk,kl->il', ((5, 2), (2, 3), (3, 4))), ('ij,ij->i', ((2, 3), (2, 3))),
+    ('ij,jk', ((2, 3), (3, 4))), ('i->', ((3,),)), ('ii', ((2, 2),)), ('ii->i', ((2, 2),)),
+    ('j,j', ((3,), (3,))), ('j,ij', ((3,), (2, 3))), ('j,iij', ((3,), (2, 2, 3))),
+    ('iij,kkj', ((2, 2, 3), (4, 4, 3))), ('...ij,...jk->...ik', ((2, 1, 2, 3), (2, 1, 3, 4))),
+    ('i...j,jk...->k...i', ((4, 2, 3), (3, 5, 2))), ('ii...,...jj', ((2, 2, 4), (4, 3, 3))),
+    ('...i,i', ((2, 2, 3), (3,))), ('i...,i->...i', ((3, 2, 2), (3,))),
+    ('i,ji,i', ((3,), (2, 3), (3,))), ('i,i,i->i', ((3,), (3,), (3,))),
+])
+def test_einsum_agrees_with_numpy_forward_and_backward(subscripts, shapes):
+    rng = np.random.RandomState(0)
+    xs = tuple(rng.uniform(-1, 1, s) for s in shapes)
+    y = F.einsum(subscripts, *[Variable(x) for x in xs])
+    np.testing.assert_allclose(y.data, np.einsum(subscripts, *xs), rtol=1e-12, atol=1e-12)
+    check_backward(lambda *vs: F.einsum(subscripts, *vs), xs, rng.uniform(-1, 1, y.shape))
+
+
+@pytest.mark.parametrize('subscripts, shapes', [
+    ('i,i', ((2,), (3,))), ('i,i->i', ((2,), (3,))), ('ii', ((2, 3),)),
+    ('...i,...i', ((2, 2), (3, 2))), ('...i,...j', ((2, 3), (3, 2))),
+    ('...i,j...', ((2, 3), (2, 3))), ('i...,j...', ((2, 3), (3, 2))),
+    ('...i,...i', ((2, 2), (1, 2))), ('i,i', ((2,), (2,), (2,))), ('i,i', ((2,),)),
+    ('i,i->j', ((2,), (2,))), ('i->ii', ((2,),)),
+])
+def test_einsum_refuses_subscripts_that_do_not_fit(subscripts, shapes):
+    with pytest.raises(ValueError, match='einsum'):
+        F.einsum(subscripts, *[np.zeros(s, np.float32) for s in shapes])
