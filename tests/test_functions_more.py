@@ -735,3 +735,16 @@ def test_einsum_agrees_with_numpy_forward_and_backward(subscripts, shapes):
 def test_einsum_refuses_subscripts_that_do_not_fit(subscripts, shapes):
     with pytest.raises(ValueError, match='einsum'):
         F.einsum(subscripts, *[np.zeros(s, np.float32) for s in shapes])
+
+
+def test_maxout_shows_a_plain_initializer_function_the_per_group_shape():
+    seen = []
+
+    def fill(array):
+        seen.append(array.shape)
+        array[...] = np.arange(array.size).reshape(array.shape)
+
+    m = L.Maxout(3, 2, 4, initialW=fill, initial_bias=fill)
+    assert seen == [(2, 4, 3), (2, 4)]
+    np.testing.assert_array_equal(m.linear.W.data, np.arange(24).reshape(8, 3))
+    np.testing.assert_array_equal(m.linear.b.data, np.arange(8))

@@ -8,6 +8,7 @@ variable W(0.25)
 array([[-0.5,  4. ]], dtype=float32)
 """
 from teachgrad import functions as F
+from teachgrad import initializers
 from teachgrad.link import Chain, Link
 from teachgrad.links.linear import Linear
 from teachgrad.variable import Parameter
@@ -63,10 +64,10 @@ class Maxout(Chain):
     def __init__(self, in_size, out_size, pool_size, initialW=None, initial_bias=0):
         super().__init__()
         units = out_size * pool_size
-        initialW = _flatten_array(initialW, 3, (units, in_size), 'initialW',
-                                  '(out_size, pool_size, in_size)')
-        initial_bias = _flatten_array(initial_bias, 2, (units,), 'initial_bias',
-                                      '(out_size, pool_size)')
+        initialW = _per_group(initialW, 3, out_size, pool_size, 'initialW',
+                              '(out_size, pool_size, in_size)')
+        initial_bias = _per_group(initial_bias, 2, out_size, pool_size, 'initial_bias',
+                                  '(out_size, pool_size)')
         with self.init_scope():
             self.linear = Linear(in_size, units, nobias=initial_bias is None,
                                  initialW=initialW, initial_bias=initial_bias)
@@ -83,11 +84,21 @@ class Maxout(Chain):
         return F.maxout(self.linear(x), self.pool_size)
 
 
-def _flatten_array(init, ndim, shape, name, expected):
-    # An array given per group is stored as the Linear's flat matrix.
-    if getattr(init, 'ndim', None) is None:
-        return init
-    if init.ndim != ndim:
-        raise ValueError('Maxout: {} must have shape {}, but has shape {}'.format(
-            name, expected, init.shape))
-    return init.reshape(shape)
+def _per_group(init, ndim, out_size, pool_size, name, expected):
+    """An array or function given per group, made to fit the Linear's flat W or b.
+
+    Numbers and initializer objects fill any shape and pass unchanged; a
+    plain function is shown the array in its per-group shape.
+    """
+    if getattr(init, 'ndim', None) is not None:
+        if init.ndim != ndim:
+            raise ValueError('Maxout: {} must have shape {}, but has shape {}'.format(
+                name, expected, init.shape))
+        return init.reshape((out_size * pool_size,) + init.shape[2:])
+    if callable(init) and not isinstance(init, initializers.Initializer):
+        fill = init
+
+        def init(array):
+            # The view shares the array's memory, so filling it fills the array.
+            fill(array.reshape((out_size, pool_size) + array.shape[1:]))
+    return init
