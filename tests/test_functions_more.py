@@ -748,3 +748,23 @@ def test_maxout_shows_a_plain_initializer_function_the_per_group_shape():
     assert seen == [(2, 4, 3), (2, 4)]
     np.testing.assert_array_equal(m.linear.W.data, np.arange(24).reshape(8, 3))
     np.testing.assert_array_equal(m.linear.b.data, np.arange(8))
+
+
+def test_outputs_nobody_kept_send_back_zeros():
+    import gc
+    s = [Variable(np.ones((3, 2))), Variable(np.ones((2, 2)))]
+    first = F.transpose_sequence(s)[0]       # the other two outputs are dropped at once
+    gc.collect()
+    F.sum(first).backward()
+    np.testing.assert_array_equal(s[0].grad, [[1, 1], [0, 0], [0, 0]])
+    np.testing.assert_array_equal(s[1].grad, [[1, 1], [0, 0]])
+    x = Variable(np.ones((2, 3)))
+    F.sum(F.separate(x)[1]).backward()
+    np.testing.assert_array_equal(x.grad, [[0, 0, 0], [1, 1, 1]])
+    x = Variable(np.ones(3))
+    F.sum(F.forget(lambda a: (a * 2, a * 3), x)[0]).backward()
+    np.testing.assert_array_equal(x.grad, [2, 2, 2])
+    a, b = Variable(np.ones((2, 1))), Variable(np.ones(3))
+    F.sum(F.broadcast(a, b)[1]).backward()
+    assert a.grad is None
+    np.testing.assert_array_equal(b.grad, [2, 2, 2])

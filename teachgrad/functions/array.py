@@ -889,14 +889,15 @@ class TransposeSequence(FunctionNode):
                     'shape {}; sort the sequences from longest to shortest (e.g. '
                     'sorted(xs, key=len, reverse=True)) and give them the same '
                     'shape after the first axis.'.format(i, a.shape, i + 1, b.shape))
-        return _transpose_sequence(xs)
+        ys = _transpose_sequence(xs)
+        self.shapes = [y.shape for y in ys]
+        return ys
 
     def backward(self, *gys):
         xp = backend.get_array_module(*gys)
         dtype = next(g.dtype for g in gys if g is not None)
-        outputs = [ref() for ref in self.outputs]
-        gys = [xp.zeros(node.shape, dtype) if g is None else g
-               for g, node in zip(gys, outputs)]
+        # An output that is gone (nobody kept it) sends back zeros.
+        gys = [xp.zeros(shape, dtype) if g is None else g for g, shape in zip(gys, self.shapes)]
         gxs = _transpose_sequence(gys)
         # Inputs that hold no time step at all (length 0) get empty grads.
         return gxs + tuple(xp.zeros(node.shape, dtype) for node in self.inputs[len(gxs):])
