@@ -602,6 +602,7 @@ def _i(*shape):
     (lambda: F.hstack([_v(2, 3), _v(3, 3)]), ValueError, ['hstack', '(2, 3)', '(3, 3)']),
     (lambda: F.vstack([_v(2, 3), _v(2, 4)]), ValueError, ['vstack', '(2, 3)', '(2, 4)']),
     (lambda: F.dstack([_v(2, 3), _v(3, 2)]), ValueError, ['dstack', '(2, 3)', '(3, 2)']),
+    (lambda: F.hstack([]), ValueError, ['hstack', 'at least one']),
     (lambda: F.diagonal(_v(2, 3), axis2=2), ValueError, ['diagonal', 'axis 2', '(2, 3)']),
     (lambda: F.moveaxis(_v(2, 3), 0, 2), ValueError, ['moveaxis', '2', '(2, 3)']),
     (lambda: F.moveaxis(_v(2, 3, 4), (0, 1), 2), ValueError, ['moveaxis', 'one destination']),

@@ -500,13 +500,14 @@ class _Join(FunctionNode):
     back its own shape (numpy's ``atleast_Nd`` only added axes of length 1).
     """
     chain_rule = 'gy cut where the inputs were joined, each piece back in its input\'s shape'
-
-    ndim = 1                # the inputs are first raised to this many axes
+    ndim = None             # subclasses: the inputs are first raised to this many axes
 
     def _axis(self, ndim):
-        raise NotImplementedError
+        raise NotImplementedError    # subclasses: the axis they join along
 
     def forward(self, *xs):
+        if not xs:
+            raise ValueError('{}: give a list of at least one array to join'.format(self.label))
         xp = backend.get_array_module(*xs)
         raised = [x.reshape(_atleast(x.shape, self.ndim)) for x in xs]
         axis = self._axis(raised[0].ndim)
@@ -858,9 +859,15 @@ class Copy(FunctionNode):
 def _send(x, device):
     if device < 0:
         return backend.to_cpu(x)
-    if _device_of(x) == device:
+    here = _device_of(x)
+    if here == device:
         return x
-    return backend.to_gpu(x, device)
+    if here < 0:
+        return backend.to_gpu(x, device)
+    # GPU to GPU: cupy.asarray would hand back the same array, so copy.
+    cupy = backend.get_array_module(x)
+    with cupy.cuda.Device(device):
+        return cupy.array(x, copy=True)
 
 
 def copy(x, dst):
