@@ -65,6 +65,28 @@ def triplet_ref(a, p, n, margin=0.2, reduce='mean'):
     return loss if reduce == 'no' else loss.mean()
 
 
+# Draws that repeat a word in a row and draw the true word too; row 2 is ignored (-1).
+NS_T = np.array([0, 3, -1, 1], np.int32)
+NS_DRAWS = np.array([[9, 1, 1, 2], [9, 3, 0, 4], [9, 2, 2, 2], [9, 0, 4, 1]], np.int32)
+
+
+def FIXED_DRAWS(shape):
+    assert shape == NS_DRAWS.shape
+    return NS_DRAWS.copy()
+
+
+def ns_ref(x, t, W, reduce='sum'):
+    def log_sigmoid(z):
+        return -np.log1p(np.exp(-z))
+    loss = np.zeros(len(x))
+    for i in range(len(x)):
+        if t[i] == -1:
+            continue
+        loss[i] = -log_sigmoid(x[i] @ W[t[i]]) - sum(log_sigmoid(-x[i] @ W[n])
+                                                      for n in NS_DRAWS[i, 1:])
+    return loss if reduce == 'no' else loss.sum()
+
+
 def binary_accuracy_ref(y, t):
     return ((y >= 0) == t).sum() / max(1, (t != -1).sum())
 
@@ -203,6 +225,11 @@ CASES = [
     ('triplet_margin_no_reduce', lambda a, p, n: F.triplet(a, p, n, margin=0.5, reduce='no'),
      [CONST(ANCHOR), CONST(POSITIVE), CONST(NEGATIVE)],
      lambda a, p, n: triplet_ref(a, p, n, 0.5, 'no')),
+    ('negative_sampling', lambda x, t, W: F.negative_sampling(x, t, W, FIXED_DRAWS, 3),
+     [U(4, 3), CONST(NS_T), U(5, 3)], ns_ref),
+    ('negative_sampling_no_reduce',
+     lambda x, t, W: F.negative_sampling(x, t, W, FIXED_DRAWS, 3, reduce='no'),
+     [U(4, 3), CONST(NS_T), U(5, 3)], lambda x, t, W: ns_ref(x, t, W, 'no')),
     # -- evaluation
     ('binary_accuracy', F.binary_accuracy, [U(3, 4), LABELS((3, 4), 2, ignore=True)],
      binary_accuracy_ref),
@@ -262,7 +289,7 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              'separate', 'broadcast', 'copy', 'transpose_sequence', 'select_item',
              'maximum', 'minimum', 'einsum', 'tensordot', 'squared_error',
              'squared_difference', 'mean_absolute_error', 'huber_loss', 'hinge',
-             'contrastive', 'triplet', 'binary_accuracy', 'forget']
+             'contrastive', 'triplet', 'binary_accuracy', 'forget', 'negative_sampling']
     covered = ' '.join(IDS)
     assert [n for n in names if n not in covered] == []
     x = Variable(np.ones((2, 2), np.float32))
@@ -769,3 +796,95 @@ def test_outputs_nobody_kept_send_back_zeros():
     F.sum(F.broadcast(a, b)[1]).backward()
     assert a.grad is None
     np.testing.assert_array_equal(b.grad, [2, 2, 2])
+
+
+# -- negative sampling and the hierarchical softmax -----------------------------------
+
+def test_negative_sampling_returns_its_draws_with_the_true_word_first():
+    x, W = np.ones((4, 3), np.float32), np.ones((5, 3), np.float32)
+    loss, samples = F.negative_sampling(x, NS_T, W, FIXED_DRAWS, 3, return_samples=True)
+    np.testing.assert_array_equal(samples[:, 0], NS_T)
+    np.testing.assert_array_equal(samples[:, 1:], NS_DRAWS[:, 1:])
+    assert loss.shape == () and loss.dtype == np.float32
+
+
+def test_walker_alias_draws_with_the_given_probabilities():
+    from teachgrad.links.loss import WalkerAlias
+    np.random.seed(3)
+    probs = np.array([1., 0., 2., 5., 0.5])
+    draws = WalkerAlias(probs).sample((200, 500))
+    assert draws.dtype == np.int32 and draws.shape == (200, 500)
+    freq = np.bincount(draws.ravel(), minlength=5) / draws.size
+    np.testing.assert_allclose(freq, probs / probs.sum(), atol=0.005)
+    assert freq[1] == 0
+    with pytest.raises(ValueError, match='WalkerAlias'):
+        WalkerAlias([0, 0])
+
+
+def test_negative_sampling_link_draws_by_count_to_the_power():
+    np.random.seed(0)
+    ns = L.NegativeSampling(2, [16, 1, 0, 81], sample_size=3)
+    assert ns.W.dtype == np.float32 and not ns.W.data.any()
+    freq = np.bincount(ns.sampler.sample((50000,)), minlength=4) / 50000
+    p = np.array([16, 1, 0, 81]) ** 0.75
+    np.testing.assert_allclose(freq, p / p.sum(), atol=0.01)
+    x = Variable(np.ones((2, 2), np.float32))
+    loss = ns(x, np.array([0, 3], np.int32))
+    np.testing.assert_allclose(loss.data, 2 * 4 * np.log(2), rtol=1e-6)   # W = 0: σ = 1/2
+    loss.backward()
+    assert ns.W.grad.shape == (4, 2) and x.grad.shape == (2, 2)
+    assert len(ns(x, np.array([0, 3], np.int32), reduce='no').data) == 2
+
+
+def test_huffman_tree_paths_and_codes():
+    from teachgrad.links.loss import _parse_tree
+    HSM = L.BinaryHierarchicalSoftmax
+    assert HSM.create_huffman_tree({0: 8, 1: 5, 2: 6, 3: 4}) == ((3, 1), (2, 0))
+    assert HSM.create_huffman_tree({'a': 1}) == 'a'
+    paths, codes, n_nodes = _parse_tree(((0, 1), 2))
+    assert n_nodes == 2
+    np.testing.assert_array_equal(paths, [[0, 1], [0, 1], [0, 0]])
+    np.testing.assert_array_equal(codes, [[1, 1], [1, -1], [-1, 0]])
+    with pytest.raises(ValueError, match='two children'):
+        HSM(2, (0, 1, 2))
+
+
+def test_hierarchical_softmax_is_a_probability_over_the_words():
+    np.random.seed(0)
+    tree = L.BinaryHierarchicalSoftmax.create_huffman_tree({w: c for w, c in
+                                                            enumerate([5, 1, 3, 7, 2, 2])})
+    hsm = L.BinaryHierarchicalSoftmax(4, tree)
+    assert hsm.W.shape == (5, 4) and hsm.W.dtype == np.float32
+    x = np.random.randn(1, 4).astype(np.float32)
+    p = [np.exp(-hsm(x, np.array([w], np.int32)).data) for w in range(6)]
+    np.testing.assert_allclose(sum(p), 1.0, rtol=1e-5)
+
+
+def test_hierarchical_softmax_gradients():
+    np.random.seed(1)
+    hsm = L.BinaryHierarchicalSoftmax(3, ((0, 1), ((2, 3), 4)))
+    W = hsm.W.data.astype(np.float64)
+    t = np.array([0, 4, 2, 2, 3], np.int32)
+    from teachgrad.functions.loss import BinaryHierarchicalSoftmaxFunction
+
+    def f(x, W):
+        return BinaryHierarchicalSoftmaxFunction(hsm.paths, hsm.codes, hsm.n_nodes)(x, t, W)
+    check_backward(f, (np.random.randn(5, 3), W), None)
+    loss = hsm(Variable(np.ones((5, 3), np.float32)), t)
+    loss.backward()
+    assert hsm.W.grad.dtype == np.float32 and loss.creator.label == 'hierarchical_softmax'
+    with pytest.raises(ValueError, match='0..4'):
+        hsm(np.ones((1, 3), np.float32), np.array([5], np.int32))
+    with pytest.raises(ValueError, match=r'\(4, 3\)'):
+        hsm(np.ones((1, 4), np.float32), np.array([0], np.int32))
+
+
+def test_sampled_losses_save_and_load(tmp_path):
+    from teachgrad import serializers
+    for make in (lambda: L.NegativeSampling(3, [1, 2, 3], 2),
+                 lambda: L.BinaryHierarchicalSoftmax(3, ((0, 1), 2))):
+        src, dst = make(), make()
+        src.W.data[...] = np.arange(src.W.size).reshape(src.W.shape)
+        serializers.save_npz(str(tmp_path / 'm.npz'), src)
+        serializers.load_npz(str(tmp_path / 'm.npz'), dst)
+        np.testing.assert_array_equal(dst.W.data, src.W.data)

@@ -43,5 +43,6 @@ from teachgrad.functions.loss import (  # NOQA
     contrastive, triplet)
 from teachgrad.functions.evaluation import binary_accuracy  # NOQA
 from teachgrad.functions.forget import forget  # NOQA
+from teachgrad.functions.loss import negative_sampling  # NOQA
 
 install_variable_arithmetics()

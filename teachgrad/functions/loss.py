@@ -532,3 +532,131 @@ def triplet(anchor, positive, negative, margin=0.2, reduce='mean'):
     array([0.2, 0. ], dtype=float32)
     """
     return Triplet(margin, reduce).apply((anchor, positive, negative))[0]
+
+
+# -- losses over big vocabularies: score a few words instead of all of them ------
+
+class NegativeSampling(FunctionNode):
+    label = 'negative_sampling'
+    chain_rule = ('with s = -1 for the true word and +1 for the samples: '
+                  'g = s · sigmoid(s · x·w) · gy; gx = Σ g · w, gw += g · x')
+    ignore_label = -1
+
+    def __init__(self, sampler, sample_size, reduce='sum'):
+        if reduce not in ('sum', 'no'):
+            raise ValueError("negative_sampling: reduce must be 'sum' or 'no', but got {!r}"
+                             .format(reduce))
+        self.sampler = sampler
+        self.sample_size = sample_size
+        self.reduce = reduce
+        self.samples = None
+
+    def forward(self, x, t, W):
+        name = 'negative_sampling'
+        _check_labels(name, x, t, x.shape[:1])
+        if x.ndim != 2 or W.ndim != 2 or W.shape[1] != x.shape[1]:
+            raise ValueError(
+                '{}: x has shape {} and W shape {}; x must be (batch, features) and W '
+                '(vocabulary, features) with the same number of features.'.format(
+                    name, x.shape, W.shape))
+        if len(t) and (int(t.max()) >= len(W) or int(t.min()) < self.ignore_label):
+            raise ValueError('{}: every word id in t must be in 0..{} (W has {} rows) or -1 '
+                             'to leave the row out'.format(name, len(W) - 1, len(W)))
+        xp = backend.get_array_module(x)
+        # Column 0 is the true word; the others are words drawn by the sampler.
+        samples = xp.array(self.sampler((len(t), self.sample_size + 1)))   # a copy: we write to it
+        samples[:, 0] = t
+        self.samples = samples
+        self.valid = valid = (t != self.ignore_label)
+        self.sign = sign = xp.ones(samples.shape[1], dtype=x.dtype)
+        sign[0] = -1
+        self.x, self.w = x, W[samples]                   # w: (batch, 1 + samples, features)
+        self.z = z = xp.einsum('bd,bkd->bk', x, self.w) * sign
+        # -log sigmoid(x·w_true) - Σ log sigmoid(-x·w_sample) = Σ log(1 + exp(z))
+        loss = (xp.logaddexp(z, 0) * valid[:, None]).sum(axis=1)
+        if self.reduce == 'sum':
+            return xp.asarray(loss.sum(), dtype=x.dtype)
+        return loss
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        if self.reduce == 'no':
+            gy = gy[:, None]
+        g = (xp.tanh(self.z * 0.5) * 0.5 + 0.5) * self.sign * gy * self.valid[:, None]
+        gx = xp.einsum('bk,bkd->bd', g, self.w)
+        W_shape = self.inputs[2].shape
+        gW = xp.zeros(W_shape, dtype=g.dtype)
+        # A word drawn several times collects the gradient of every draw.
+        backend.scatter_add(xp, gW, self.samples.ravel(),
+                            (g[:, :, None] * self.x[:, None, :]).reshape(-1, W_shape[1]))
+        return gx, None, gW
+
+
+def negative_sampling(x, t, W, sampler, sample_size, reduce='sum', return_samples=False):
+    """Word2vec's loss: score the true word ``t`` against ``sample_size`` random words.
+
+    For each row, ``-log sigmoid(x · W[t]) - Σ log sigmoid(-x · W[n])`` over
+    words ``n`` drawn by ``sampler(shape)`` (an int array of that shape, e.g.
+    :class:`~teachgrad.links.NegativeSampling`'s unigram sampler). Only
+    the drawn rows of ``W`` get a gradient. ``reduce='sum'`` adds the rows
+    up; ``t = -1`` leaves a row out. With ``return_samples`` the words drawn
+    come back too (column 0 holds ``t``).
+
+    >>> import numpy as np
+    >>> x = np.array([[1., 0.]], np.float32)
+    >>> W = np.array([[2., 0.], [0., 1.], [-1., 0.]], np.float32)
+    >>> loss, samples = negative_sampling(x, np.array([0], np.int32), W,
+    ...                                   lambda shape: np.full(shape, 2), 1, return_samples=True)
+    >>> samples
+    array([[0, 2]])
+    >>> round(float(loss.data), 4)        # -log σ(2) - log σ(1)
+    0.4402
+    """
+    f = NegativeSampling(sampler, sample_size, reduce)
+    loss = f.apply((x, t, W))[0]
+    return (loss, f.samples) if return_samples else loss
+
+
+class BinaryHierarchicalSoftmaxFunction(FunctionNode):
+    """The loss of :class:`~teachgrad.links.BinaryHierarchicalSoftmax`.
+
+    ``paths[w]`` lists the inner nodes of the tree from the root to word
+    ``w`` and ``codes[w]`` the way taken at each (+1 left, -1 right, 0 past
+    the end of a shorter path), both padded to the longest path.
+    """
+    label = 'hierarchical_softmax'
+    chain_rule = 'g = -code · sigmoid(-code · x·w) · gy on the path; gx = Σ g · w, gw += g · x'
+
+    def __init__(self, paths, codes, n_nodes):
+        self.paths, self.codes, self.n_nodes = paths, codes, n_nodes
+
+    def forward(self, x, t, W):
+        name = 'BinaryHierarchicalSoftmax'
+        _check_labels(name, x, t, x.shape[:1])
+        n_words = len(self.paths)
+        if x.ndim != 2 or W.shape != (self.n_nodes, x.shape[1]):
+            raise ValueError(
+                '{}: x has shape {} and W shape {}; x must be (batch, in_size) and W '
+                '(inner nodes of the tree = {}, in_size)'.format(
+                    name, x.shape, W.shape, self.n_nodes))
+        if len(t) and (int(t.min()) < 0 or int(t.max()) >= n_words):
+            raise ValueError('{}: every word id in t must be in 0..{} (the leaves of the '
+                             'tree)'.format(name, n_words - 1))
+        xp = backend.get_array_module(x)
+        self.path = xp.asarray(self.paths)[t]            # (batch, longest path)
+        self.code = xp.asarray(self.codes, dtype=x.dtype)[t]
+        self.x, self.w = x, W[self.path]
+        self.z = z = xp.einsum('bd,bld->bl', x, self.w) * self.code
+        # -log P(word) = Σ over the path of -log sigmoid(code · x·w)
+        loss = xp.logaddexp(0, -z) * (self.code != 0)
+        return xp.asarray(loss.sum(), dtype=x.dtype)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        g = -self.code * (0.5 - xp.tanh(self.z * 0.5) * 0.5) * gy    # code = 0 adds nothing
+        gx = xp.einsum('bl,bld->bd', g, self.w)
+        W_shape = self.inputs[2].shape
+        gW = xp.zeros(W_shape, dtype=g.dtype)
+        backend.scatter_add(xp, gW, self.path.ravel(),
+                            (g[:, :, None] * self.x[:, None, :]).reshape(-1, W_shape[1]))
+        return gx, None, gW
