@@ -676,6 +676,12 @@ def _i(*shape):
     (lambda: F.triplet(_v(2, 3), _v(2, 3), _v(2, 3), reduce='sum'), ValueError,
      ['triplet', "'mean' or 'no'"]),
     (lambda: F.binary_accuracy(_v(2, 3), _i(2)), ValueError, ['binary_accuracy', '(2, 3)', '(2,)']),
+    (lambda: F.negative_sampling(_v(2, 3), np.array([0, 5], np.int32), _v(5, 3), FIXED_DRAWS, 3),
+     ValueError, ['negative_sampling', '0..4', '5 rows']),
+    (lambda: F.negative_sampling(_v(2, 3), _i(2), _v(5, 4), FIXED_DRAWS, 3), ValueError,
+     ['negative_sampling', '(2, 3)', '(5, 4)']),
+    (lambda: F.negative_sampling(_v(2, 3), _i(2), _v(5, 3), FIXED_DRAWS, 3, reduce='mean'),
+     ValueError, ['negative_sampling', "'sum' or 'no'"]),
     (lambda: F.binary_accuracy(_v(2), np.zeros(2)), TypeError, ['binary_accuracy', 'int']),
 ])
 def test_bad_input_errors_name_the_function_and_the_fix(call, error, words):
