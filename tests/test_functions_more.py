@@ -17,7 +17,7 @@ import teachgrad.links as L
 from teachgrad import Variable, backend
 from teachgrad.gradient_check import check_backward
 from test_functions import (AWAY, CONST, DISTINCT, LABELS, U, _as_tuple, _cupy, _inputs,
-                            _run_backward, _y_grads)
+                            _run_backward, _y_grads, c)
 
 A = np.array([[0.5, -1.5, 2.0], [1.0, 3.0, -0.25]])
 B = np.array([[0.1, -1.0, 2.5], [1.5, 2.0, 0.25]])       # |A - B| >= 0.4 everywhere
@@ -63,6 +63,11 @@ def contrastive_ref(x0, x1, y, margin=1.0, reduce='mean'):
 def triplet_ref(a, p, n, margin=0.2, reduce='mean'):
     loss = np.maximum(((a - p) ** 2).sum(1) - ((a - n) ** 2).sum(1) + margin, 0)
     return loss if reduce == 'no' else loss.mean()
+
+
+SELU_ALPHA, SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+COND = np.array([[True, False, True], [False, False, True]])
+EPS = np.array([[0.3, -1.2, 0.8], [2.0, -0.1, 0.5]])
 
 
 # Draws that repeat a word in a row and draw the true word too; row 2 is ignored (-1).
@@ -230,6 +235,36 @@ CASES = [
     ('negative_sampling_no_reduce',
      lambda x, t, W: F.negative_sampling(x, t, W, FIXED_DRAWS, 3, reduce='no'),
      [U(4, 3), CONST(NS_T), U(5, 3)], lambda x, t, W: ns_ref(x, t, W, 'no')),
+    # -- more math, noise with a fixed draw, and a variational autoencoder's loss terms
+    ('selu', F.selu, [AWAY(2, 3)], lambda x: SELU_SCALE * elu_ref(x, SELU_ALPHA)),
+    ('where', lambda a, b: F.where(COND, a, b), [U(2, 3), U(3)], lambda a, b: np.where(COND, a, b)),
+    ('where_variable_condition', lambda a, b: F.where(Variable(COND), a, b), [U(2, 3), U(2, 3)],
+     lambda a, b: np.where(COND, a, b)),
+    ('log1p', F.log1p, [U(2, 3, low=-0.5, high=2.0)], np.log1p),
+    ('expm1', F.expm1, [U(2, 3)], np.expm1),
+    ('logsumexp', F.logsumexp, [U(2, 3)], lambda x: np.log(np.exp(x).sum())),
+    ('logsumexp_axis', lambda x: F.logsumexp(x, axis=1), [U(2, 3)],
+     lambda x: np.log(np.exp(x).sum(1))),
+    ('logsumexp_axes', lambda x: F.logsumexp(x, axis=(0, -1)), [U(2, 3, 2)],
+     lambda x: np.log(np.exp(x).sum((0, 2)))),
+    ('average', lambda x: F.average(x, axis=1, weights=c(np.array([1., 2., 3.]), x)), [U(2, 3)],
+     lambda x: np.average(x, axis=1, weights=[1., 2., 3.])),
+    ('average_plain', F.average, [U(2, 3)], np.mean),
+    ('gaussian', lambda m, v: F.gaussian(m, v, eps=c(EPS, m)), [U(2, 3), U(2, 3)],
+     lambda m, v: m + np.exp(v / 2) * EPS),
+    ('gaussian_kl_divergence', F.gaussian_kl_divergence, [U(2, 3), U(2, 3)],
+     lambda m, v: ((m * m + np.exp(v) - v - 1) / 2).sum()),
+    ('gaussian_kl_divergence_mean', lambda m, v: F.gaussian_kl_divergence(m, v, reduce='mean'),
+     [U(2, 3), U(2, 3)], lambda m, v: ((m * m + np.exp(v) - v - 1) / 2).mean()),
+    ('bernoulli_nll', F.bernoulli_nll, [CONST(COND * 1.0), U(2, 3)],
+     lambda x, y: (np.log1p(np.exp(y)) - x * y).sum()),
+    ('bernoulli_nll_no_reduce', lambda x, y: F.bernoulli_nll(x, y, reduce='no'),
+     [CONST(COND * 1.0), U(2, 3)], lambda x, y: np.log1p(np.exp(y)) - x * y),
+    ('gaussian_nll', F.gaussian_nll, [U(2, 3), U(2, 3), U(2, 3)],
+     lambda x, m, v: ((v + np.log(2 * np.pi)) / 2 + (x - m) ** 2 / (2 * np.exp(v))).sum()),
+    ('gaussian_nll_mean', lambda x, m, v: F.gaussian_nll(x, m, v, reduce='mean'),
+     [U(2, 3), U(2, 3), U(2, 3)],
+     lambda x, m, v: ((v + np.log(2 * np.pi)) / 2 + (x - m) ** 2 / (2 * np.exp(v))).mean()),
     # -- evaluation
     ('binary_accuracy', F.binary_accuracy, [U(3, 4), LABELS((3, 4), 2, ignore=True)],
      binary_accuracy_ref),
@@ -289,7 +324,9 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              'separate', 'broadcast', 'copy', 'transpose_sequence', 'select_item',
              'maximum', 'minimum', 'einsum', 'tensordot', 'squared_error',
              'squared_difference', 'mean_absolute_error', 'huber_loss', 'hinge',
-             'contrastive', 'triplet', 'binary_accuracy', 'forget', 'negative_sampling']
+             'contrastive', 'triplet', 'binary_accuracy', 'forget', 'negative_sampling',
+             'selu', 'where', 'log1p', 'expm1', 'logsumexp', 'average', 'gaussian',
+             'gaussian_kl_divergence', 'bernoulli_nll', 'gaussian_nll']
     covered = ' '.join(IDS)
     assert [n for n in names if n not in covered] == []
     x = Variable(np.ones((2, 2), np.float32))
@@ -303,7 +340,9 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              F.tensordot(x, x), F.squared_error(x, x), F.mean_absolute_error(x, x),
              F.huber_loss(x, x, 1.0), F.hinge(x, t), F.contrastive(x, x, t),
              F.triplet(x, x, x), F.binary_accuracy(x, np.zeros((2, 2), np.int32)),
-             F.forget(F.exp, x)]
+             F.forget(F.exp, x), F.where(np.ones((2, 2), bool), x, x), F.log1p(x), F.expm1(x),
+             F.logsumexp(x), F.gaussian(x, x),
+             F.negative_sampling(x, t, x, lambda shape: np.zeros(shape, np.int32), 2)]
     for y in nodes:
         rule = type(y.creator).chain_rule
         assert isinstance(rule, str) and len(rule) > 5, type(y.creator)
@@ -682,6 +721,15 @@ def _i(*shape):
      ['negative_sampling', '(2, 3)', '(5, 4)']),
     (lambda: F.negative_sampling(_v(2, 3), _i(2), _v(5, 3), FIXED_DRAWS, 3, reduce='mean'),
      ValueError, ['negative_sampling', "'sum' or 'no'"]),
+    (lambda: F.where(np.ones((2, 3)), _v(2, 3), _v(2, 3)), TypeError, ['where', 'bool']),
+    (lambda: F.where(COND, _v(2, 3), _v(2, 2)), ValueError, ['where', '(2, 3)', '(2, 2)']),
+    (lambda: F.logsumexp(_v(2, 3), axis=2), ValueError, ['logsumexp', 'axis 2', '(2, 3)']),
+    (lambda: F.gaussian(_v(2, 3), _v(3)), ValueError, ['gaussian', '(2, 3)', '(3,)']),
+    (lambda: F.gaussian_kl_divergence(_v(2), _v(3)), ValueError,
+     ['gaussian_kl_divergence', '(2,)', '(3,)']),
+    (lambda: F.bernoulli_nll(_v(2), _v(2), reduce='all'), ValueError,
+     ['bernoulli_nll', "'sum', 'mean' or 'no'"]),
+    (lambda: F.gaussian_nll(_v(2), _v(2), _v(3)), ValueError, ['gaussian_nll', '(3,)']),
     (lambda: F.binary_accuracy(_v(2), np.zeros(2)), TypeError, ['binary_accuracy', 'int']),
 ])
 def test_bad_input_errors_name_the_function_and_the_fix(call, error, words):
@@ -894,3 +942,37 @@ def test_sampled_losses_save_and_load(tmp_path):
         serializers.save_npz(str(tmp_path / 'm.npz'), src)
         serializers.load_npz(str(tmp_path / 'm.npz'), dst)
         np.testing.assert_array_equal(dst.W.data, src.W.data)
+
+
+def test_gaussian_draws_with_numpy_random_and_returns_eps():
+    np.random.seed(0)
+    mean, ln_var = Variable(np.zeros((2, 3), np.float32)), Variable(np.zeros((2, 3), np.float32))
+    y, eps = F.gaussian(mean, ln_var, return_eps=True)
+    np.random.seed(0)
+    np.testing.assert_array_equal(eps, np.random.standard_normal((2, 3)).astype(np.float32))
+    np.testing.assert_array_equal(y.data, eps)                 # N(0, 1): the draw itself
+    assert y.dtype == np.float32 and y.creator.label == 'gaussian'
+    F.sum(y).backward()
+    np.testing.assert_array_equal(mean.grad, np.ones((2, 3)))
+    np.testing.assert_allclose(ln_var.grad, eps / 2)
+
+
+def test_logsumexp_does_not_overflow():
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        y = F.logsumexp(np.array([[1000., 1000.], [-1000., -1000.]]), axis=1)
+    np.testing.assert_allclose(y.data, [1000 + np.log(2), -1000 + np.log(2)])
+
+
+def test_vae_loss_in_the_style_of_chainer_tutorials():
+    np.random.seed(0)
+    x = (np.random.rand(4, 6) > 0.5).astype(np.float32)
+    mu, ln_var = Variable(np.zeros((4, 2), np.float32)), Variable(np.zeros((4, 2), np.float32))
+    z = F.gaussian(mu, ln_var)
+    dec = L.Linear(2, 6)
+    loss = F.bernoulli_nll(x, dec(z)) / 4 + F.gaussian_kl_divergence(mu, ln_var) / 4
+    assert loss.dtype == np.float32 and loss.shape == ()
+    loss.backward()
+    assert mu.grad is not None and dec.W.grad is not None
+    # with mu = 0 and ln_var = 0 the posterior is the prior: no KL
+    assert F.gaussian_kl_divergence(mu, ln_var).data == 0

@@ -438,3 +438,14 @@ def maxout(x, pool_size, axis=1):
             'units * pool_size features.'.format(axis, shape, shape[axis], pool_size))
     grouped = shape[:axis] + (shape[axis] // pool_size, pool_size) + shape[axis + 1:]
     return max_(reshape(x, grouped), axis=axis + 1)
+
+
+def selu(x, alpha=1.6732632423543772848170429916717,
+         scale=1.0507009873554804934193349852946):
+    """Scaled elu, ``scale * elu(x, alpha)``, with the constants that keep activations normalized.
+
+    >>> import numpy as np
+    >>> selu(np.array([0., 1.])).data
+    array([0.        , 1.05070099])
+    """
+    return elu(x, alpha=alpha) * scale

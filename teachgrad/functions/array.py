@@ -971,3 +971,47 @@ def select_item(x, t):
     array([0., 5.], dtype=float32)
     """
     return SelectItem().apply((x, t))[0]
+
+
+class Where(FunctionNode):
+    label = 'where'
+    chain_rule = 'gx = gy where condition, gy_y = gy elsewhere (summed back over broadcast axes)'
+
+    def __init__(self, condition):
+        self.condition = condition
+
+    def forward(self, x, y):
+        xp = backend.get_array_module(x, y)
+        condition = xp.asarray(self.condition)
+        if condition.dtype != bool:
+            raise TypeError('where: condition must be a bool array (e.g. x.array > 0), but '
+                            'has dtype {}'.format(condition.dtype))
+        if x.dtype != y.dtype:
+            raise TypeError('where: x has dtype {} and y has dtype {}; make them the same, '
+                            'e.g. y.astype(x.dtype).'.format(x.dtype, y.dtype))
+        try:
+            numpy.broadcast_shapes(condition.shape, x.shape, y.shape)
+        except ValueError:
+            raise ValueError('where: condition {}, x {} and y {} cannot be broadcast '
+                             'together'.format(condition.shape, x.shape, y.shape)) from None
+        self.condition = condition
+        return xp.where(condition, x, y)
+
+    def backward(self, gy):
+        c = self.condition
+        return (_sum_to(gy * c, self.inputs[0].shape),
+                _sum_to(gy * ~c, self.inputs[1].shape))
+
+
+def where(condition, x, y):
+    """``x`` where ``condition`` is True, ``y`` elsewhere (they broadcast); each gets its part of the gradient.
+
+    >>> import numpy as np
+    >>> cond = np.array([[True, False], [False, True]])
+    >>> where(cond, np.array([[1, 2], [3, 4]], np.float32), np.zeros((2, 2), np.float32)).data
+    array([[1., 0.],
+           [0., 4.]], dtype=float32)
+    """
+    if hasattr(condition, 'data') and not backend.is_array(condition):
+        condition = condition.data       # a Variable holding the condition
+    return Where(condition).apply((x, y))[0]

@@ -660,3 +660,80 @@ class BinaryHierarchicalSoftmaxFunction(FunctionNode):
         backend.scatter_add(xp, gW, self.path.ravel(),
                             (g[:, :, None] * self.x[:, None, :]).reshape(-1, W_shape[1]))
         return gx, None, gW
+
+
+# -- the terms of a variational autoencoder's loss -------------------------------
+# Built from existing functions, so the graph shows each step of the formula.
+
+def _vae_reduce(loss, reduce):
+    from teachgrad.functions.reduction import mean, sum as sum_
+    if reduce == 'sum':
+        return sum_(loss)
+    if reduce == 'mean':
+        return mean(loss)
+    return loss
+
+
+def _check_vae_reduce(name, reduce):
+    if reduce not in ('sum', 'mean', 'no'):
+        raise ValueError("{}: reduce must be 'sum', 'mean' or 'no', but got {!r}".format(
+            name, reduce))
+
+
+def _check_vae_shapes(name, names, *xs):
+    from teachgrad.variable import as_array
+    shapes = [as_array(x).shape for x in xs]
+    if any(s != shapes[0] for s in shapes):
+        raise ValueError('{}: {} must have one shape, but have shapes {}'.format(
+            name, ', '.join(names), ', '.join(str(s) for s in shapes)))
+
+
+def gaussian_kl_divergence(mean, ln_var, reduce='sum'):
+    """KL divergence of ``N(mean, exp(ln_var))`` from ``N(0, 1)``, elementwise then reduced.
+
+    ``(mean² + exp(ln_var) - ln_var - 1) / 2``; ``reduce`` is ``'sum'``,
+    ``'mean'`` or ``'no'``.
+
+    >>> import numpy as np
+    >>> gaussian_kl_divergence(np.array([0., 1.]), np.array([0., 0.])).data
+    array(0.5)
+    """
+    from teachgrad.functions.math import exp
+    _check_vae_reduce('gaussian_kl_divergence', reduce)
+    _check_vae_shapes('gaussian_kl_divergence', ('mean', 'ln_var'), mean, ln_var)
+    loss = (mean * mean + exp(ln_var) - ln_var - 1) * 0.5
+    return _vae_reduce(loss, reduce)
+
+
+def bernoulli_nll(x, y, reduce='sum'):
+    """Negative log-likelihood of 0/1 data ``x`` under Bernoulli(sigmoid(``y``)).
+
+    ``softplus(y) - x * y`` elementwise (``y`` are scores, not
+    probabilities); ``reduce`` is ``'sum'``, ``'mean'`` or ``'no'``.
+
+    >>> import numpy as np
+    >>> bernoulli_nll(np.array([1., 0.]), np.array([0., 0.])).data      # 2 log 2
+    array(1.38629436)
+    """
+    from teachgrad.functions.activation import softplus
+    _check_vae_reduce('bernoulli_nll', reduce)
+    _check_vae_shapes('bernoulli_nll', ('x', 'y'), x, y)
+    return _vae_reduce(softplus(y) - x * y, reduce)
+
+
+def gaussian_nll(x, mean, ln_var, reduce='sum'):
+    """Negative log-likelihood of ``x`` under ``N(mean, exp(ln_var))``, elementwise then reduced.
+
+    ``(ln_var + log 2π) / 2 + (x - mean)² / (2 exp(ln_var))``.
+
+    >>> import numpy as np
+    >>> gaussian_nll(np.array([1.]), np.array([1.]), np.array([0.])).data   # log(2π) / 2
+    array(0.91893853)
+    """
+    import math as pymath
+    from teachgrad.functions.math import exp
+    _check_vae_reduce('gaussian_nll', reduce)
+    _check_vae_shapes('gaussian_nll', ('x', 'mean', 'ln_var'), x, mean, ln_var)
+    diff = x - mean
+    loss = (ln_var + pymath.log(2 * pymath.pi)) / 2 + diff * diff * exp(-ln_var) * 0.5
+    return _vae_reduce(loss, reduce)

@@ -501,3 +501,101 @@ def tensordot(a, b, axes=2):
     array([3., 3., 3., 3.], dtype=float32)
     """
     return TensorDot(axes).apply((a, b))[0]
+
+
+# -- log and exp near their awkward points ---------------------------------------
+
+class Log1p(FunctionNode):
+    label = 'log1p'
+    chain_rule = 'gx = gy / (1 + x)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).log1p(x)
+
+    def backward(self, gy):
+        return gy / (1 + self.x)
+
+
+def log1p(x):
+    """Elementwise ``log(1 + x)``, exact even where ``x`` is tiny.
+
+    >>> import numpy as np
+    >>> log1p(np.array([0., 1e-20, np.e - 1])).data
+    array([0.e+00, 1.e-20, 1.e+00])
+    """
+    return Log1p().apply((x,))[0]
+
+
+class Expm1(FunctionNode):
+    label = 'expm1'
+    chain_rule = 'gx = gy · exp(x)'
+
+    def forward(self, x):
+        xp = backend.get_array_module(x)
+        self.x = x
+        return xp.expm1(x)
+
+    def backward(self, gy):
+        return gy * backend.get_array_module(gy).exp(self.x)
+
+
+def expm1(x):
+    """Elementwise ``exp(x) - 1``, exact even where ``x`` is tiny.
+
+    >>> import numpy as np
+    >>> expm1(np.array([0., 1e-20])).data
+    array([0.e+00, 1.e-20])
+    """
+    return Expm1().apply((x,))[0]
+
+
+class LogSumExp(FunctionNode):
+    label = 'logsumexp'
+    chain_rule = 'gx = gy · softmax(x) over the summed axes'
+
+    def __init__(self, axis=None):
+        self.axis = axis
+
+    def forward(self, x):
+        axes = (self.axis,) if isinstance(self.axis, int) else self.axis
+        if axes is not None:
+            for a in axes:
+                if not -x.ndim <= a < x.ndim:
+                    raise ValueError('logsumexp: axis {} is out of range for an input of '
+                                     'shape {}'.format(a, x.shape))
+            axes = tuple(sorted(a % x.ndim for a in axes))
+        self.axes = axes
+        xp = backend.get_array_module(x)
+        # Subtracting the max keeps exp from overflowing; it is added back after.
+        m = x.max(axis=axes, keepdims=True)
+        m = xp.where(xp.isfinite(m), m, 0)
+        self.y = y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        self.x = x
+        return y.reshape([n for i, n in enumerate(y.shape)
+                          if axes is not None and i not in axes])
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        return gy.reshape(self.y.shape) * xp.exp(self.x - self.y)
+
+
+def logsumexp(x, axis=None):
+    """``log(sum(exp(x)))`` over ``axis`` (an int, a tuple, or None for all), without overflow.
+
+    >>> import numpy as np
+    >>> logsumexp(np.array([[1000., 1000.], [0., np.log(3.)]]), axis=1).data - [1000, 0]
+    array([0.69314718, 1.38629436])
+    """
+    return LogSumExp(axis).apply((x,))[0]
+
+
+def average(x, axis=None, weights=None, keepdims=False):
+    """Weighted mean, as :func:`~teachgrad.functions.mean` with ``weights``.
+
+    >>> import numpy as np
+    >>> average(np.array([1., 3.]), weights=np.array([3., 1.])).data
+    array(1.5)
+    """
+    from teachgrad.functions.reduction import mean
+    return mean(x, axis=axis, weights=weights, keepdims=keepdims)

@@ -66,3 +66,46 @@ def dropout(x, ratio=.5, **kwargs):
     f = Dropout(ratio, mask)
     y = f.apply((x,))[0]
     return (y, f.mask) if return_mask else y
+
+
+class Gaussian(FunctionNode):
+    label = 'gaussian'
+    chain_rule = 'gmean = gy, gln_var = gy · exp(ln_var / 2) · eps / 2'
+
+    def __init__(self, eps=None):
+        self.eps = eps          # None: drawn on the first call, then kept
+
+    def forward(self, mean, ln_var):
+        if mean.shape != ln_var.shape or mean.dtype != ln_var.dtype:
+            raise ValueError(
+                'gaussian: mean ({}, {}) and ln_var ({}, {}) must have the same shape '
+                'and dtype'.format(mean.shape, mean.dtype, ln_var.shape, ln_var.dtype))
+        xp = backend.get_array_module(mean)
+        if self.eps is None:
+            self.eps = xp.random.standard_normal(mean.shape).astype(mean.dtype, copy=False)
+        elif self.eps.shape != mean.shape:
+            raise ValueError('gaussian: eps has shape {} but mean has shape {}'.format(
+                self.eps.shape, mean.shape))
+        # The reparametrization trick: mean + sigma * eps, with eps ~ N(0, 1),
+        # so the sample moves smoothly with mean and ln_var.
+        self.noise = xp.exp(ln_var * 0.5) * self.eps
+        return mean + self.noise
+
+    def backward(self, gy):
+        return gy, gy * self.noise * 0.5
+
+
+def gaussian(mean, ln_var, eps=None, return_eps=False):
+    """A sample of ``N(mean, exp(ln_var))``: ``mean + exp(ln_var / 2) * eps``.
+
+    ``eps`` is drawn from ``N(0, 1)`` with ``numpy.random`` unless given;
+    ``return_eps=True`` also returns it. Gradients flow to ``mean`` and
+    ``ln_var`` (the reparametrization trick of variational autoencoders).
+
+    >>> import numpy as np
+    >>> gaussian(np.zeros(2), np.log(np.full(2, 4.)), eps=np.array([0.5, -1.])).data
+    array([ 1., -2.])
+    """
+    f = Gaussian(eps)
+    y = f.apply((mean, ln_var))[0]
+    return (y, f.eps) if return_eps else y
