@@ -976,3 +976,15 @@ def test_vae_loss_in_the_style_of_chainer_tutorials():
     assert mu.grad is not None and dec.W.grad is not None
     # with mu = 0 and ln_var = 0 the posterior is the prior: no KL
     assert F.gaussian_kl_divergence(mu, ln_var).data == 0
+
+
+def test_forget_marks_the_second_run_as_recomputing():
+    seen = []
+
+    def f(a):
+        seen.append(getattr(teachgrad.config, 'in_recomputing', False))
+        return a * 2
+
+    F.sum(F.forget(f, np.ones(2))).backward()
+    assert seen == [False, True]
+    assert not getattr(teachgrad.config, 'in_recomputing', False)

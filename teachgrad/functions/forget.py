@@ -17,7 +17,7 @@ are the same as those of ``f(x)``; only the memory and the time differ.
 array([ 3., 12.])
 """
 from teachgrad import backend
-from teachgrad.configuration import force_backprop_mode, no_backprop_mode
+from teachgrad.configuration import force_backprop_mode, no_backprop_mode, using_config
 from teachgrad.function_node import FunctionNode
 from teachgrad.variable import Variable
 
@@ -69,7 +69,9 @@ class Forget(FunctionNode):
     def backward(self, *gys):
         # Fresh leaves: the recomputed graph ends here, not in the outer graph.
         xs = [Variable(x) for x in self.xs]
-        with force_backprop_mode():
+        # config.in_recomputing tells a link such as BatchNormalization that this
+        # is the second run, so it does not update its statistics twice.
+        with force_backprop_mode(), using_config('in_recomputing', True):
             ys = _outputs(self.func, xs)
             if len(ys) != len(gys):
                 raise RuntimeError('forget: the function returned {} outputs the first '
