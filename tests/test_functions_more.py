@@ -16,7 +16,7 @@ import teachgrad.functions as F
 import teachgrad.links as L
 from teachgrad import Variable, backend
 from teachgrad.gradient_check import check_backward
-from test_functions import (AWAY, CONST, DISTINCT, LABELS, U, _as_tuple, _cupy, _inputs,
+from test_functions import (AWAY, CONST, DISTINCT, LABELS, POS, U, _as_tuple, _cupy, _inputs,
                             _run_backward, _y_grads, c)
 
 A = np.array([[0.5, -1.5, 2.0], [1.0, 3.0, -0.25]])
@@ -265,6 +265,32 @@ CASES = [
     ('gaussian_nll_mean', lambda x, m, v: F.gaussian_nll(x, m, v, reduce='mean'),
      [U(2, 3), U(2, 3), U(2, 3)],
      lambda x, m, v: ((v + np.log(2 * np.pi)) / 2 + (x - m) ** 2 / (2 * np.exp(v))).mean()),
+    ('tan', F.tan, [U(2, 3)], np.tan),
+    ('arcsin', F.arcsin, [U(2, 3, low=-0.8, high=0.8)], np.arcsin),
+    ('arccos', F.arccos, [U(2, 3, low=-0.8, high=0.8)], np.arccos),
+    ('arctan', F.arctan, [U(2, 3, low=-3, high=3)], np.arctan),
+    ('sinh', F.sinh, [U(2, 3, low=-2, high=2)], np.sinh),
+    ('cosh', F.cosh, [U(2, 3, low=-2, high=2)], np.cosh),
+    ('log2', F.log2, [POS(2, 3)], np.log2),
+    ('log10', F.log10, [POS(2, 3)], np.log10),
+    ('rsqrt', F.rsqrt, [POS(2, 3)], lambda x: 1 / np.sqrt(x)),
+    ('sign', F.sign, [AWAY(2, 3)], np.sign),
+    ('floor', F.floor, [U(2, 3, low=-3, high=3)], np.floor),
+    ('ceil', F.ceil, [U(2, 3, low=-3, high=3)], np.ceil),
+    ('cumsum', F.cumsum, [U(2, 3)], np.cumsum),
+    ('cumsum_axis', lambda x: F.cumsum(x, axis=1), [U(2, 3)], lambda x: np.cumsum(x, 1)),
+    ('cumsum_negative_axis', lambda x: F.cumsum(x, axis=-3), [U(2, 3, 2)],
+     lambda x: np.cumsum(x, 0)),
+    ('prod', F.prod, [U(2, 3)], np.prod),
+    ('prod_axis', lambda x: F.prod(x, axis=1), [U(2, 3)], lambda x: x.prod(1)),
+    ('prod_axes_keepdims', lambda x: F.prod(x, axis=(0, 2), keepdims=True), [U(2, 3, 2)],
+     lambda x: x.prod((0, 2), keepdims=True)),
+    ('prod_with_zeros', lambda x: F.prod(x, axis=1),
+     [CONST([[0.0, 2.0, 3.0], [1.5, 0.0, 0.0]])], lambda x: x.prod(1)),
+    ('flip', lambda x: F.flip(x, 1), [U(2, 3)], lambda x: x[:, ::-1]),
+    ('flip_negative_axis', lambda x: F.flip(x, -3), [U(2, 3, 2)], lambda x: x[::-1]),
+    ('fliplr', F.fliplr, [U(2, 3)], np.fliplr),
+    ('flipud', F.flipud, [U(2, 3)], np.flipud),
     # -- evaluation
     ('binary_accuracy', F.binary_accuracy, [U(3, 4), LABELS((3, 4), 2, ignore=True)],
      binary_accuracy_ref),
@@ -274,7 +300,7 @@ CASES = [
 ]
 
 IDS = [case[0] for case in CASES]
-NO_GRADIENT = {'binary_accuracy'}
+NO_GRADIENT = {'binary_accuracy', 'sign', 'floor', 'ceil'}
 
 
 @pytest.mark.parametrize('case', CASES, ids=IDS)
@@ -326,7 +352,9 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              'squared_difference', 'mean_absolute_error', 'huber_loss', 'hinge',
              'contrastive', 'triplet', 'binary_accuracy', 'forget', 'negative_sampling',
              'selu', 'where', 'log1p', 'expm1', 'logsumexp', 'average', 'gaussian',
-             'gaussian_kl_divergence', 'bernoulli_nll', 'gaussian_nll']
+             'gaussian_kl_divergence', 'bernoulli_nll', 'gaussian_nll', 'tan', 'arcsin',
+             'arccos', 'arctan', 'sinh', 'cosh', 'log2', 'log10', 'rsqrt', 'sign', 'floor',
+             'ceil', 'cumsum', 'prod', 'flip', 'fliplr', 'flipud']
     covered = ' '.join(IDS)
     assert [n for n in names if n not in covered] == []
     x = Variable(np.ones((2, 2), np.float32))
@@ -341,7 +369,9 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              F.huber_loss(x, x, 1.0), F.hinge(x, t), F.contrastive(x, x, t),
              F.triplet(x, x, x), F.binary_accuracy(x, np.zeros((2, 2), np.int32)),
              F.forget(F.exp, x), F.where(np.ones((2, 2), bool), x, x), F.log1p(x), F.expm1(x),
-             F.logsumexp(x), F.gaussian(x, x),
+             F.logsumexp(x), F.gaussian(x, x), F.tan(x), F.arcsin(x * 0.5), F.arccos(x * 0.5),
+             F.arctan(x), F.sinh(x), F.cosh(x), F.log2(x), F.log10(x), F.rsqrt(x),
+             F.cumsum(x), F.prod(x), F.flip(x, 0),
              F.negative_sampling(x, t, x, lambda shape: np.zeros(shape, np.int32), 2)]
     for y in nodes:
         rule = type(y.creator).chain_rule
@@ -722,6 +752,10 @@ def _i(*shape):
     (lambda: F.negative_sampling(_v(2, 3), _i(2), _v(5, 3), FIXED_DRAWS, 3, reduce='mean'),
      ValueError, ['negative_sampling', "'sum' or 'no'"]),
     (lambda: F.where(np.ones((2, 3)), _v(2, 3), _v(2, 3)), TypeError, ['where', 'bool']),
+    (lambda: F.cumsum(_v(2, 3), axis=2), ValueError, ['cumsum', 'axis 2', '(2, 3)']),
+    (lambda: F.prod(_v(2, 3), axis=(0, 3)), ValueError, ['prod', 'axis 3', '(2, 3)']),
+    (lambda: F.flip(_v(2, 3), 2), ValueError, ['flip', 'axis 2', '(2, 3)']),
+    (lambda: F.fliplr(_v(3)), ValueError, ['flip', 'axis 1', '(3,)']),
     (lambda: F.where(COND, _v(2, 3), _v(2, 2)), ValueError, ['where', '(2, 3)', '(2, 2)']),
     (lambda: F.logsumexp(_v(2, 3), axis=2), ValueError, ['logsumexp', 'axis 2', '(2, 3)']),
     (lambda: F.gaussian(_v(2, 3), _v(3)), ValueError, ['gaussian', '(2, 3)', '(3,)']),
@@ -988,3 +1022,17 @@ def test_forget_marks_the_second_run_as_recomputing():
     F.sum(F.forget(f, np.ones(2))).backward()
     assert seen == [False, True]
     assert not getattr(teachgrad.config, 'in_recomputing', False)
+
+
+def test_step_functions_are_cut_from_the_graph():
+    x = Variable(np.array([-1.5, 0.0, 2.5], np.float32))
+    for f, expected in ((F.sign, [-1, 0, 1]), (F.floor, [-2, 0, 2]), (F.ceil, [-1, 0, 3])):
+        y = f(x)
+        np.testing.assert_array_equal(y.data, expected)
+        assert y.creator is None and not y.requires_grad and y.dtype == np.float32
+
+
+def test_prod_gradient_with_zeros_is_the_product_of_the_others():
+    x = Variable(np.array([[0., 2., 3.], [0., 0., 5.]]))
+    F.sum(F.prod(x, axis=1)).backward()
+    np.testing.assert_array_equal(x.grad, [[6., 0., 0.], [0., 0., 0.]])

@@ -48,6 +48,10 @@ from teachgrad.functions.activation import selu  # NOQA
 from teachgrad.functions.array import where  # NOQA
 from teachgrad.functions.math import log1p, expm1, logsumexp, average  # NOQA
 from teachgrad.functions.noise import gaussian  # NOQA
+from teachgrad.functions.math import (  # NOQA
+    tan, arcsin, arccos, arctan, sinh, cosh, log2, log10, rsqrt, sign, floor, ceil,
+    cumsum, prod)
+from teachgrad.functions.array import flip, fliplr, flipud  # NOQA
 from teachgrad.functions.loss import (  # NOQA
     gaussian_kl_divergence, bernoulli_nll, gaussian_nll)
 

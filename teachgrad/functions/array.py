@@ -1015,3 +1015,55 @@ def where(condition, x, y):
     if hasattr(condition, 'data') and not backend.is_array(condition):
         condition = condition.data       # a Variable holding the condition
     return Where(condition).apply((x, y))[0]
+
+
+class Flip(FunctionNode):
+    chain_rule = 'gx = gy flipped back'
+
+    def __init__(self, axis):
+        self.axis = axis
+
+    @property
+    def label(self):
+        return 'flip({})'.format(self.axis)
+
+    def forward(self, x):
+        if not isinstance(self.axis, int) or not -x.ndim <= self.axis < x.ndim:
+            raise ValueError('flip: axis {!r} is out of range for an input of shape {}; '
+                             'give one int axis'.format(self.axis, x.shape))
+        return backend.get_array_module(x).flip(x, self.axis)
+
+    def backward(self, gy):
+        return backend.get_array_module(gy).flip(gy, self.axis)
+
+
+def flip(x, axis):
+    """Reverse the order of elements along ``axis``.
+
+    >>> import numpy as np
+    >>> flip(np.array([[1., 2.], [3., 4.]]), 1).data
+    array([[2., 1.],
+           [4., 3.]])
+    """
+    return Flip(axis).apply((x,))[0]
+
+
+def fliplr(a):
+    """Reverse the columns: :func:`flip` along axis 1 (the input needs at least 2 axes).
+
+    >>> import numpy as np
+    >>> fliplr(np.array([[1., 2.]])).data
+    array([[2., 1.]])
+    """
+    return flip(a, 1)
+
+
+def flipud(a):
+    """Reverse the rows: :func:`flip` along axis 0.
+
+    >>> import numpy as np
+    >>> flipud(np.array([[1., 2.], [3., 4.]])).data
+    array([[3., 4.],
+           [1., 2.]])
+    """
+    return flip(a, 0)

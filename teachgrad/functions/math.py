@@ -599,3 +599,327 @@ def average(x, axis=None, weights=None, keepdims=False):
     """
     from teachgrad.functions.reduction import mean
     return mean(x, axis=axis, weights=weights, keepdims=keepdims)
+
+
+# -- more elementwise math -------------------------------------------------------
+
+class Tan(FunctionNode):
+    label = 'tan'
+    chain_rule = 'gx = gy / cos(x)²'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).tan(x)
+
+    def backward(self, gy):
+        c = backend.get_array_module(gy).cos(self.x)
+        return gy / (c * c)
+
+
+def tan(x):
+    """Elementwise tangent (radians).
+
+    >>> import numpy as np
+    >>> tan(np.array([0., np.pi / 4])).data
+    array([0., 1.])
+    """
+    return Tan().apply((x,))[0]
+
+
+class Arcsin(FunctionNode):
+    label = 'arcsin'
+    chain_rule = 'gx = gy / sqrt(1 - x²)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).arcsin(x)
+
+    def backward(self, gy):
+        return gy / backend.get_array_module(gy).sqrt(1 - self.x * self.x)
+
+
+def arcsin(x):
+    """Elementwise inverse sine, for ``-1 <= x <= 1``.
+
+    >>> import numpy as np
+    >>> arcsin(np.array([0., 1.])).data * 2 / np.pi
+    array([0., 1.])
+    """
+    return Arcsin().apply((x,))[0]
+
+
+class Arccos(FunctionNode):
+    label = 'arccos'
+    chain_rule = 'gx = -gy / sqrt(1 - x²)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).arccos(x)
+
+    def backward(self, gy):
+        return -gy / backend.get_array_module(gy).sqrt(1 - self.x * self.x)
+
+
+def arccos(x):
+    """Elementwise inverse cosine, for ``-1 <= x <= 1``.
+
+    >>> import numpy as np
+    >>> arccos(np.array([1., 0.])).data * 2 / np.pi
+    array([0., 1.])
+    """
+    return Arccos().apply((x,))[0]
+
+
+class Arctan(FunctionNode):
+    label = 'arctan'
+    chain_rule = 'gx = gy / (1 + x²)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).arctan(x)
+
+    def backward(self, gy):
+        return gy / (1 + self.x * self.x)
+
+
+def arctan(x):
+    """Elementwise inverse tangent.
+
+    >>> import numpy as np
+    >>> arctan(np.array([0., 1.])).data * 4 / np.pi
+    array([0., 1.])
+    """
+    return Arctan().apply((x,))[0]
+
+
+class Sinh(FunctionNode):
+    label = 'sinh'
+    chain_rule = 'gx = gy · cosh(x)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).sinh(x)
+
+    def backward(self, gy):
+        return gy * backend.get_array_module(gy).cosh(self.x)
+
+
+def sinh(x):
+    """Elementwise hyperbolic sine.
+
+    >>> import numpy as np
+    >>> sinh(np.array([0.])).data
+    array([0.])
+    """
+    return Sinh().apply((x,))[0]
+
+
+class Cosh(FunctionNode):
+    label = 'cosh'
+    chain_rule = 'gx = gy · sinh(x)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).cosh(x)
+
+    def backward(self, gy):
+        return gy * backend.get_array_module(gy).sinh(self.x)
+
+
+def cosh(x):
+    """Elementwise hyperbolic cosine.
+
+    >>> import numpy as np
+    >>> cosh(np.array([0.])).data
+    array([1.])
+    """
+    return Cosh().apply((x,))[0]
+
+
+class Log2(FunctionNode):
+    label = 'log2'
+    chain_rule = 'gx = gy / (x · log 2)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).log2(x)
+
+    def backward(self, gy):
+        return gy / (self.x * 0.6931471805599453)
+
+
+def log2(x):
+    """Elementwise base-2 logarithm.
+
+    >>> import numpy as np
+    >>> log2(np.array([1., 8.])).data
+    array([0., 3.])
+    """
+    return Log2().apply((x,))[0]
+
+
+class Log10(FunctionNode):
+    label = 'log10'
+    chain_rule = 'gx = gy / (x · log 10)'
+
+    def forward(self, x):
+        self.x = x
+        return backend.get_array_module(x).log10(x)
+
+    def backward(self, gy):
+        return gy / (self.x * 2.302585092994046)
+
+
+def log10(x):
+    """Elementwise base-10 logarithm.
+
+    >>> import numpy as np
+    >>> log10(np.array([1., 100.])).data
+    array([0., 2.])
+    """
+    return Log10().apply((x,))[0]
+
+
+class Rsqrt(FunctionNode):
+    label = 'rsqrt'
+    chain_rule = 'gx = -gy · y³ / 2, y = 1 / sqrt(x)'
+
+    def forward(self, x):
+        self.y = y = 1 / backend.get_array_module(x).sqrt(x)
+        return y
+
+    def backward(self, gy):
+        y = self.y
+        return gy * y * y * y * -0.5
+
+
+def rsqrt(x):
+    """Elementwise ``1 / sqrt(x)``.
+
+    >>> import numpy as np
+    >>> rsqrt(np.array([4., 0.25])).data
+    array([0.5, 2. ])
+    """
+    return Rsqrt().apply((x,))[0]
+
+
+def _no_gradient(x, op):
+    # A step function is flat almost everywhere: as in Chainer, the result is
+    # a new leaf, cut from the graph, instead of a function that passes zeros.
+    from teachgrad.variable import Variable, as_array
+    a = as_array(x)
+    xp = backend.get_array_module(a)
+    return Variable(xp.asarray(getattr(xp, op)(a)), requires_grad=False)
+
+
+def sign(x):
+    """Elementwise -1, 0 or 1; no gradient (the result is cut from the graph).
+
+    >>> import numpy as np
+    >>> sign(np.array([-2., 0., 3.])).data
+    array([-1.,  0.,  1.])
+    """
+    return _no_gradient(x, 'sign')
+
+
+def floor(x):
+    """Elementwise round down; no gradient (the result is cut from the graph).
+
+    >>> import numpy as np
+    >>> floor(np.array([-1.5, 1.5])).data
+    array([-2.,  1.])
+    """
+    return _no_gradient(x, 'floor')
+
+
+def ceil(x):
+    """Elementwise round up; no gradient (the result is cut from the graph).
+
+    >>> import numpy as np
+    >>> ceil(np.array([-1.5, 1.5])).data
+    array([-1.,  2.])
+    """
+    return _no_gradient(x, 'ceil')
+
+
+def _reduced_axes(name, axis, ndim, shape):
+    if axis is None:
+        return tuple(range(ndim))
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    for a in axes:
+        if not -ndim <= a < ndim:
+            raise ValueError('{}: axis {} is out of range for an input of shape {}'.format(
+                name, a, shape))
+    return tuple(sorted(set(a % ndim for a in axes)))
+
+
+class Cumsum(FunctionNode):
+    label = 'cumsum'
+    chain_rule = 'gx = the running sum of gy taken from the end backwards'
+
+    def __init__(self, axis=None):
+        if axis is not None and not isinstance(axis, int):
+            raise TypeError('cumsum: axis must be an int or None, but got {!r}'.format(axis))
+        self.axis = axis
+
+    def forward(self, x):
+        if self.axis is not None:
+            _reduced_axes('cumsum', self.axis, x.ndim, x.shape)
+        return backend.get_array_module(x).cumsum(x, axis=self.axis)
+
+    def backward(self, gy):
+        # Input i counts towards every output from i on, so its grad sums those.
+        xp = backend.get_array_module(gy)
+        axis = 0 if self.axis is None else self.axis
+        gx = xp.flip(xp.cumsum(xp.flip(gy, axis), axis), axis)
+        return gx.reshape(self.inputs[0].shape)
+
+
+def cumsum(x, axis=None):
+    """Running sum along ``axis`` (of the flattened array when None).
+
+    >>> import numpy as np
+    >>> cumsum(np.array([[1., 2.], [3., 4.]]), axis=1).data
+    array([[1., 3.],
+           [3., 7.]])
+    """
+    return Cumsum(axis).apply((x,))[0]
+
+
+class Prod(FunctionNode):
+    label = 'prod'
+    chain_rule = 'gx = gy · the product of all the other elements'
+
+    def __init__(self, axis=None, keepdims=False):
+        self.axis, self.keepdims = axis, keepdims
+
+    def forward(self, x):
+        self.axes = _reduced_axes('prod', self.axis, x.ndim, x.shape)
+        self.x = x
+        return x.prod(axis=self.axes, keepdims=self.keepdims)
+
+    def backward(self, gy):
+        # The product of the others, from running products on each side of
+        # every element: no division, so zeros in x are fine.
+        xp = backend.get_array_module(gy)
+        x, axes = self.x, self.axes
+        kept = [i for i in range(x.ndim) if i not in axes]
+        order = kept + list(axes)
+        moved = x.transpose(order)
+        flat = moved.reshape(moved.shape[:len(kept)] + (-1,))
+        ones = xp.ones(flat.shape[:-1] + (1,), dtype=x.dtype)
+        before = xp.cumprod(xp.concatenate((ones, flat[..., :-1]), axis=-1), axis=-1)
+        after = xp.flip(xp.cumprod(xp.flip(
+            xp.concatenate((flat[..., 1:], ones), axis=-1), -1), axis=-1), -1)
+        g = gy.reshape(flat.shape[:-1] + (1,)) * before * after
+        return g.reshape(moved.shape).transpose(numpy.argsort(order))
+
+
+def prod(x, axis=None, keepdims=False):
+    """Product of elements over ``axis`` (an int, a tuple, or None for all).
+
+    >>> import numpy as np
+    >>> prod(np.array([[1., 2.], [3., 4.]]), axis=1).data
+    array([ 2., 12.])
+    """
+    return Prod(axis, keepdims).apply((x,))[0]
