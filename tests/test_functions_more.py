@@ -291,6 +291,18 @@ CASES = [
     ('flip_negative_axis', lambda x: F.flip(x, -3), [U(2, 3, 2)], lambda x: x[::-1]),
     ('fliplr', F.fliplr, [U(2, 3)], np.fliplr),
     ('flipud', F.flipud, [U(2, 3)], np.flipud),
+    ('pad', lambda x: F.pad(x, ((1, 0), (2, 1)), 'constant'), [U(2, 3)],
+     lambda x: np.pad(x, ((1, 0), (2, 1)))),
+    ('pad_one_width_and_value', lambda x: F.pad(x, 1, 'constant', constant_values=0.5),
+     [U(2, 3)], lambda x: np.pad(x, 1, constant_values=0.5)),
+    ('batch_matmul', F.batch_matmul, [U(2, 3, 4), U(2, 4, 2)], lambda a, b: a @ b),
+    ('batch_matmul_vectors_transa', lambda a, b: F.batch_matmul(a, b, transa=True),
+     [U(2, 3), U(2, 3)], lambda a, b: a[:, None, :] @ b[:, :, None]),
+    ('normalize', F.normalize, [U(2, 3)],
+     lambda x: x / (np.sqrt((x * x).sum(1, keepdims=True)) + 1e-5)),
+    ('normalize_axis', lambda x: F.normalize(x, eps=0.1, axis=0), [AWAY(3, 2)],
+     lambda x: x / (np.sqrt((x * x).sum(0, keepdims=True)) + 0.1)),
+    ('absolute_error', F.absolute_error, [CONST(A), CONST(B)], lambda a, b: np.abs(a - b)),
     # -- evaluation
     ('binary_accuracy', F.binary_accuracy, [U(3, 4), LABELS((3, 4), 2, ignore=True)],
      binary_accuracy_ref),
@@ -354,7 +366,8 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              'selu', 'where', 'log1p', 'expm1', 'logsumexp', 'average', 'gaussian',
              'gaussian_kl_divergence', 'bernoulli_nll', 'gaussian_nll', 'tan', 'arcsin',
              'arccos', 'arctan', 'sinh', 'cosh', 'log2', 'log10', 'rsqrt', 'sign', 'floor',
-             'ceil', 'cumsum', 'prod', 'flip', 'fliplr', 'flipud']
+             'ceil', 'cumsum', 'prod', 'flip', 'fliplr', 'flipud', 'pad', 'batch_matmul',
+             'normalize', 'absolute_error']
     covered = ' '.join(IDS)
     assert [n for n in names if n not in covered] == []
     x = Variable(np.ones((2, 2), np.float32))
@@ -371,7 +384,8 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              F.forget(F.exp, x), F.where(np.ones((2, 2), bool), x, x), F.log1p(x), F.expm1(x),
              F.logsumexp(x), F.gaussian(x, x), F.tan(x), F.arcsin(x * 0.5), F.arccos(x * 0.5),
              F.arctan(x), F.sinh(x), F.cosh(x), F.log2(x), F.log10(x), F.rsqrt(x),
-             F.cumsum(x), F.prod(x), F.flip(x, 0),
+             F.cumsum(x), F.prod(x), F.flip(x, 0), F.pad(x, 1, 'constant'), F.normalize(x),
+             F.absolute_error(x, x),
              F.negative_sampling(x, t, x, lambda shape: np.zeros(shape, np.int32), 2)]
     for y in nodes:
         rule = type(y.creator).chain_rule
@@ -755,6 +769,11 @@ def _i(*shape):
     (lambda: F.cumsum(_v(2, 3), axis=2), ValueError, ['cumsum', 'axis 2', '(2, 3)']),
     (lambda: F.prod(_v(2, 3), axis=(0, 3)), ValueError, ['prod', 'axis 3', '(2, 3)']),
     (lambda: F.flip(_v(2, 3), 2), ValueError, ['flip', 'axis 2', '(2, 3)']),
+    (lambda: F.pad(_v(2, 3), 1, 'reflect'), ValueError, ['pad', "mode='constant'"]),
+    (lambda: F.pad(_v(2, 3), ((1, 1), (1, 1), (1, 1)), 'constant'), ValueError,
+     ['pad', '(2, 3)', 'one pair per axis']),
+    (lambda: F.normalize(_v(2, 3), axis=2), ValueError, ['normalize', 'axis 2', '(2, 3)']),
+    (lambda: F.absolute_error(_v(2), _v(3)), ValueError, ['absolute_error', '(2,)', '(3,)']),
     (lambda: F.fliplr(_v(3)), ValueError, ['flip', 'axis 1', '(3,)']),
     (lambda: F.where(COND, _v(2, 3), _v(2, 2)), ValueError, ['where', '(2, 3)', '(2, 2)']),
     (lambda: F.logsumexp(_v(2, 3), axis=2), ValueError, ['logsumexp', 'axis 2', '(2, 3)']),
@@ -1036,3 +1055,12 @@ def test_prod_gradient_with_zeros_is_the_product_of_the_others():
     x = Variable(np.array([[0., 2., 3.], [0., 0., 5.]]))
     F.sum(F.prod(x, axis=1)).backward()
     np.testing.assert_array_equal(x.grad, [[6., 0., 0.], [0., 0., 0.]])
+
+
+def test_normalize_of_a_zero_vector_has_a_finite_gradient():
+    x = Variable(np.zeros((1, 3)))
+    y = F.normalize(x)
+    y.grad = np.array([[1., 2., 3.]])
+    y.backward()
+    np.testing.assert_array_equal(y.data, np.zeros((1, 3)))
+    np.testing.assert_allclose(x.grad, [[1e5, 2e5, 3e5]])      # 1 / eps: y = x / eps there

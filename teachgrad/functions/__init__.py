@@ -51,7 +51,10 @@ from teachgrad.functions.noise import gaussian  # NOQA
 from teachgrad.functions.math import (  # NOQA
     tan, arcsin, arccos, arctan, sinh, cosh, log2, log10, rsqrt, sign, floor, ceil,
     cumsum, prod)
-from teachgrad.functions.array import flip, fliplr, flipud  # NOQA
+from teachgrad.functions.array import flip, fliplr, flipud, pad  # NOQA
+from teachgrad.functions.math import batch_matmul  # NOQA
+from teachgrad.functions.normalization import normalize  # NOQA
+from teachgrad.functions.loss import absolute_error  # NOQA
 from teachgrad.functions.loss import (  # NOQA
     gaussian_kl_divergence, bernoulli_nll, gaussian_nll)
 

@@ -1067,3 +1067,46 @@ def flipud(a):
            [1., 2.]])
     """
     return flip(a, 0)
+
+
+class Pad(FunctionNode):
+    label = 'pad'
+    chain_rule = 'gx = gy with the padding cut off'
+
+    def __init__(self, pad_width, mode='constant', constant_values=0):
+        if mode != 'constant':
+            raise ValueError(
+                "pad: only mode='constant' is supported (its gradient is the middle of gy), "
+                'but got {!r}'.format(mode))
+        self.pad_width, self.constant_values = pad_width, constant_values
+
+    def forward(self, x):
+        try:
+            widths = numpy.broadcast_to(numpy.asarray(self.pad_width, dtype=int), (x.ndim, 2))
+        except ValueError:
+            raise ValueError(
+                'pad: pad_width {!r} does not fit an input of shape {}; give one int, one '
+                '(before, after) pair, or one pair per axis'.format(self.pad_width, x.shape)
+            ) from None
+        if (widths < 0).any():
+            raise ValueError('pad: pad_width must not be negative, but got {!r}'.format(
+                self.pad_width))
+        self.middle = tuple(slice(b, b + n) for (b, _), n in zip(widths.tolist(), x.shape))
+        xp = backend.get_array_module(x)
+        return xp.pad(x, widths.tolist(), mode='constant', constant_values=self.constant_values)
+
+    def backward(self, gy):
+        return gy[self.middle]
+
+
+def pad(x, pad_width, mode, **keywords):
+    """Pad ``x`` with a constant (``mode='constant'``, ``constant_values=0`` by default).
+
+    ``pad_width`` is as in ``numpy.pad``: one int, one ``(before, after)``
+    pair for every axis, or one pair per axis.
+
+    >>> import numpy as np
+    >>> pad(np.array([[1., 2.]]), ((0, 0), (1, 2)), 'constant').data
+    array([[0., 1., 2., 0., 0.]])
+    """
+    return Pad(pad_width, mode, **keywords).apply((x,))[0]

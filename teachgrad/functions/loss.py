@@ -737,3 +737,27 @@ def gaussian_nll(x, mean, ln_var, reduce='sum'):
     diff = x - mean
     loss = (ln_var + pymath.log(2 * pymath.pi)) / 2 + diff * diff * exp(-ln_var) * 0.5
     return _vae_reduce(loss, reduce)
+
+
+class AbsoluteError(FunctionNode):
+    label = 'absolute_error'
+    chain_rule = 'gx0 = sign(x0 - x1) · gy, gx1 = -gx0'
+
+    def forward(self, x0, x1):
+        _check_same('absolute_error', x0, x1)
+        self.diff = diff = x0 - x1
+        return abs(diff)
+
+    def backward(self, gy):
+        gx0 = gy * backend.get_array_module(gy).sign(self.diff)
+        return gx0, -gx0
+
+
+def absolute_error(x0, x1):
+    """Elementwise ``|x0 - x1|``, not averaged (see :func:`mean_absolute_error`).
+
+    >>> import numpy as np
+    >>> absolute_error(np.array([1., 5.]), np.array([3., 2.])).data
+    array([2., 3.])
+    """
+    return AbsoluteError().apply((x0, x1))[0]

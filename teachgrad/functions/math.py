@@ -923,3 +923,25 @@ def prod(x, axis=None, keepdims=False):
     array([ 2., 12.])
     """
     return Prod(axis, keepdims).apply((x,))[0]
+
+
+def batch_matmul(a, b, transa=False, transb=False):
+    """Products of matching matrices in two batches, ``a[i] @ b[i]`` (Chainer's older name).
+
+    A 2-d input of shape (batch, n) counts as a batch of (n, 1) columns.
+    New code can use :func:`~teachgrad.functions.matmul`, which batches too.
+
+    >>> import numpy as np
+    >>> batch_matmul(np.ones((2, 3, 4), 'f'), np.ones((2, 4, 5), 'f')).shape
+    (2, 3, 5)
+    >>> batch_matmul(np.ones((2, 3), 'f'), np.ones((2, 3), 'f'), transa=True).data[:, 0, 0]
+    array([3., 3.], dtype=float32)
+    """
+    from teachgrad.functions.array import reshape
+    from teachgrad.functions.basic_math import matmul
+    from teachgrad.variable import as_array
+
+    def as_batch(x):
+        shape = as_array(x).shape
+        return reshape(x, (shape[0], shape[1], -1)) if len(shape) != 3 else x
+    return matmul(as_batch(a), as_batch(b), transa=transa, transb=transb)

@@ -145,3 +145,43 @@ def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
            [ 1.]], dtype=float32)
     """
     return FixedBatchNormalization(eps, axis).apply((x, gamma, beta, mean, var))[0]
+
+
+class NormalizeL2(FunctionNode):
+    label = 'normalize'
+    chain_rule = 'gx = (gy - y · Σ gy · y) / |x| (the part of gy along y is removed)'
+
+    def __init__(self, eps=1e-5, axis=1):
+        self.eps, self.axis = eps, axis
+
+    def forward(self, x):
+        axes = (self.axis,) if isinstance(self.axis, int) else tuple(self.axis)
+        for a in axes:
+            if not -x.ndim <= a < x.ndim:
+                raise ValueError('normalize: axis {} is out of range for an input of shape {}'
+                                 .format(a, x.shape))
+        self.axes = axes
+        xp = backend.get_array_module(x)
+        self.norm = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        self.x = x
+        return x / (self.norm + self.eps)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        x, norm = self.x, self.norm
+        denom = norm + self.eps
+        # y = x / (|x| + eps): d|x|/dx = x / |x|, taken as 0 where x is all zeros.
+        along = (gy * x).sum(axis=self.axes, keepdims=True)
+        safe = xp.where(norm > 0, norm, 1)
+        return gy / denom - x * along / (denom * denom * safe) * (norm > 0)
+
+
+def normalize(x, eps=1e-5, axis=1):
+    """Scale each vector along ``axis`` to length 1: ``x / (|x| + eps)`` (L2 norm).
+
+    >>> import numpy as np
+    >>> normalize(np.array([[3., 4.], [0., 0.]])).data.round(4)     # a zero vector stays 0
+    array([[0.6, 0.8],
+           [0. , 0. ]])
+    """
+    return NormalizeL2(eps, axis).apply((x,))[0]
