@@ -132,6 +132,10 @@ CASES = [
     ('prelu', F.prelu, [AWAY(2, 3, 2), U(3)], prelu_ref),
     ('prelu_shared_slope', F.prelu, [AWAY(2, 3), CONST(0.3)], prelu_ref),
     ('prelu_2d_slope', F.prelu, [AWAY(2, 3, 4), U(3, 4)], prelu_ref),
+    ('swish', F.swish, [U(2, 3, 2, low=-2, high=2), U(3)],
+     lambda x, b: x / (1 + np.exp(-b[None, :, None] * x))),
+    ('swish_full_beta', F.swish, [U(2, 3, low=-2, high=2), U(3)],
+     lambda x, b: x / (1 + np.exp(-b * x))),
     ('maxout', lambda x: F.maxout(x, 3), [DISTINCT(2, 6)], lambda x: x.reshape(2, 2, 3).max(2)),
     ('maxout_axis2', lambda x: F.maxout(x, 2, axis=2), [DISTINCT(2, 3, 4)],
      lambda x: x.reshape(2, 3, 2, 2).max(3)),
@@ -367,7 +371,7 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              'gaussian_kl_divergence', 'bernoulli_nll', 'gaussian_nll', 'tan', 'arcsin',
              'arccos', 'arctan', 'sinh', 'cosh', 'log2', 'log10', 'rsqrt', 'sign', 'floor',
              'ceil', 'cumsum', 'prod', 'flip', 'fliplr', 'flipud', 'pad', 'batch_matmul',
-             'normalize', 'absolute_error']
+             'normalize', 'absolute_error', 'swish']
     covered = ' '.join(IDS)
     assert [n for n in names if n not in covered] == []
     x = Variable(np.ones((2, 2), np.float32))
@@ -385,7 +389,7 @@ def test_every_new_function_has_a_case_and_a_chain_rule():
              F.logsumexp(x), F.gaussian(x, x), F.tan(x), F.arcsin(x * 0.5), F.arccos(x * 0.5),
              F.arctan(x), F.sinh(x), F.cosh(x), F.log2(x), F.log10(x), F.rsqrt(x),
              F.cumsum(x), F.prod(x), F.flip(x, 0), F.pad(x, 1, 'constant'), F.normalize(x),
-             F.absolute_error(x, x),
+             F.absolute_error(x, x), F.swish(x, np.ones(2, np.float32)),
              F.negative_sampling(x, t, x, lambda shape: np.zeros(shape, np.int32), 2)]
     for y in nodes:
         rule = type(y.creator).chain_rule
@@ -705,6 +709,7 @@ def _i(*shape):
     (lambda: F.prelu(_v(2, 3), _v(4)), ValueError, ['prelu', '(4,)', '(2, 3)', 'x.shape[1:2]']),
     (lambda: F.prelu(_v(2, 3), np.ones(3)), TypeError, ['prelu', 'float64', 'astype']),
     (lambda: F.maxout(_v(2, 5), 2), ValueError, ['maxout', '(2, 5)', 'pool_size=2']),
+    (lambda: F.swish(_v(2, 3), _v(2)), ValueError, ['swish', '(2,)', '(2, 3)', 'x.shape[1:2]']),
     (lambda: F.maxout(_v(2, 4), 0), ValueError, ['maxout', 'positive']),
     (lambda: F.crelu(_v(2, 3), axis=2), ValueError, ['crelu', 'axis 2', '(2, 3)']),
     (lambda: F.clipped_relu(_v(2), z=-1.), ValueError, ['clipped_relu', 'positive']),
@@ -1064,3 +1069,22 @@ def test_normalize_of_a_zero_vector_has_a_finite_gradient():
     y.backward()
     np.testing.assert_array_equal(y.data, np.zeros((1, 3)))
     np.testing.assert_allclose(x.grad, [[1e5, 2e5, 3e5]])      # 1 / eps: y = x / eps there
+
+
+def test_swish_link_learns_beta_and_initializes_lazily(tmp_path):
+    from teachgrad import serializers
+    s = L.Swish(None)
+    assert s.beta.data is None
+    x = np.array([[1., -2., 0.]], np.float32)
+    y = s(x)
+    assert s.beta.shape == (3,) and s.beta.dtype == np.float32
+    np.testing.assert_allclose(y.data, x / (1 + np.exp(-x)), rtol=1e-6)
+    F.sum(y).backward()
+    sig = 1 / (1 + np.exp(-x[0]))
+    np.testing.assert_allclose(s.beta.grad, x[0] ** 2 * sig * (1 - sig), rtol=1e-6)
+    fixed = L.Swish((3,), beta_init=0.5)
+    np.testing.assert_array_equal(fixed.beta.data, [0.5, 0.5, 0.5])
+    serializers.save_npz(str(tmp_path / 's.npz'), fixed)
+    other = L.Swish((3,))
+    serializers.load_npz(str(tmp_path / 's.npz'), other)
+    np.testing.assert_array_equal(other.beta.data, fixed.beta.data)

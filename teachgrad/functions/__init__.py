@@ -44,7 +44,7 @@ from teachgrad.functions.loss import (  # NOQA
 from teachgrad.functions.evaluation import binary_accuracy  # NOQA
 from teachgrad.functions.forget import forget  # NOQA
 from teachgrad.functions.loss import negative_sampling  # NOQA
-from teachgrad.functions.activation import selu  # NOQA
+from teachgrad.functions.activation import selu, swish  # NOQA
 from teachgrad.functions.array import where  # NOQA
 from teachgrad.functions.math import log1p, expm1, logsumexp, average  # NOQA
 from teachgrad.functions.noise import gaussian  # NOQA

@@ -449,3 +449,42 @@ def selu(x, alpha=1.6732632423543772848170429916717,
     array([0.        , 1.05070099])
     """
     return elu(x, alpha=alpha) * scale
+
+
+class Swish(FunctionNode):
+    label = 'swish'
+    chain_rule = ('gx = gy · (s + beta·x·s·(1 - s)), gbeta = Σ gy · x²·s·(1 - s), '
+                  's = sigmoid(beta · x)')
+
+    def forward(self, x, beta):
+        if x.ndim < beta.ndim + 1 or x.shape[1:1 + beta.ndim] != beta.shape:
+            raise ValueError(
+                'swish: beta has shape {} but x has shape {}; beta must match the axes '
+                'right after the batch axis, x.shape[1:{}] == beta.shape.'.format(
+                    beta.shape, x.shape, 1 + beta.ndim))
+        xp = backend.get_array_module(x)
+        self.x = x
+        self.beta = beta = beta.reshape((1,) + beta.shape + (1,) * (x.ndim - beta.ndim - 1))
+        self.s = s = xp.tanh(x * beta * 0.5) * 0.5 + 0.5       # sigmoid(beta x)
+        return x * s
+
+    def backward(self, gy):
+        x, beta, s = self.x, self.beta, self.s
+        slope = s * (1 - s)                     # sigmoid' at beta x
+        gx = gy * (s + beta * x * slope)
+        b_shape = self.inputs[1].shape
+        axes = (0,) + tuple(range(1 + len(b_shape), x.ndim))
+        gbeta = (gy * x * x * slope).sum(axis=axes).reshape(b_shape)
+        return gx, gbeta
+
+
+def swish(x, beta):
+    """``x * sigmoid(beta * x)``, with ``beta`` shaped like the axes after the batch axis.
+
+    :class:`L.Swish <teachgrad.links.Swish>` learns ``beta``.
+
+    >>> import numpy as np
+    >>> swish(np.array([[0., 2.]]), np.array([1., 0.])).data      # beta = 0: x / 2
+    array([[0., 1.]])
+    """
+    return Swish().apply((x, beta))[0]

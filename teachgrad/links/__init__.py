@@ -9,5 +9,5 @@ from teachgrad.links.classifier import Classifier  # NOQA
 from teachgrad.links.embed_id import EmbedID  # NOQA
 from teachgrad.links.convolution_2d import Convolution2D  # NOQA
 from teachgrad.links.batch_normalization import BatchNormalization  # NOQA
-from teachgrad.links.activation import PReLU, Maxout  # NOQA
+from teachgrad.links.activation import PReLU, Maxout, Swish  # NOQA
 from teachgrad.links.loss import NegativeSampling, BinaryHierarchicalSoftmax  # NOQA

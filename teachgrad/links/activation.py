@@ -1,4 +1,4 @@
-"""Activation links: nonlinearities that learn (PReLU) or hold a layer (Maxout).
+"""Activation links: nonlinearities that learn (PReLU, Swish) or hold a layer (Maxout).
 
 >>> import numpy as np
 >>> a = PReLU()
@@ -35,6 +35,35 @@ class PReLU(Link):
 
     def forward(self, x):
         return F.prelu(x, self.W)
+
+
+class Swish(Link):
+    """Swish, ``x * sigmoid(beta * x)``, with a learned ``beta``.
+
+    Args:
+        beta_shape: shape of beta, normally ``x.shape[1:]``; None decides it
+            on the first call.
+        beta_init: beta's starting value.
+
+    >>> import numpy as np
+    >>> s = Swish(None)
+    >>> s.beta
+    variable beta(None)
+    >>> s(np.zeros((2, 3), np.float32)).shape, s.beta.shape
+    ((2, 3), (3,))
+    """
+
+    def __init__(self, beta_shape, beta_init=1.0):
+        super().__init__()
+        with self.init_scope():
+            self.beta = Parameter(initializers.Constant(beta_init), beta_shape)
+
+    def forward(self, x):
+        if self.beta.data is None:
+            self.beta.initialize(x.shape[1:])
+            if not self._cpu:
+                self.beta.to_gpu(self._device_id)
+        return F.swish(x, self.beta)
 
 
 class Maxout(Chain):
