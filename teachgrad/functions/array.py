@@ -715,7 +715,7 @@ class Permutate(FunctionNode):
 
 
 def permutate(x, indices, axis=0, inv=False):
-    """Reorder ``x`` along ``axis``: ``y[i] = x[indices[i]]`` (with ``inv``, ``y[indices[i]] = x[i]``).
+    """Reorder ``x`` along ``axis``: ``y[i] = x[indices[i]]`` (``inv``: ``y[indices[i]] = x[i]``).
 
     ``indices`` is a 1-d int array holding each of ``0 .. len - 1`` once.
 
@@ -1004,7 +1004,9 @@ class Where(FunctionNode):
 
 
 def where(condition, x, y):
-    """``x`` where ``condition`` is True, ``y`` elsewhere (they broadcast); each gets its part of the gradient.
+    """``x`` where ``condition`` is True, ``y`` elsewhere (they broadcast).
+
+    Each of ``x`` and ``y`` gets the gradient of the elements it gave.
 
     >>> import numpy as np
     >>> cond = np.array([[True, False], [False, True]])

@@ -625,7 +625,8 @@ class BinaryHierarchicalSoftmaxFunction(FunctionNode):
     the end of a shorter path), both padded to the longest path.
     """
     label = 'hierarchical_softmax'
-    chain_rule = 'g = -code · sigmoid(-code · x·w) · gy on the path; gx = Σ g · w, gw += g · x'
+    chain_rule = ('g = -code · sigmoid(-code · x·w) · gy on the path; '
+                  'gx = Σ g · w, gw += g · x')
 
     def __init__(self, paths, codes, n_nodes):
         self.paths, self.codes, self.n_nodes = paths, codes, n_nodes

@@ -87,7 +87,8 @@ class NegativeSampling(Link):
     >>> ns = NegativeSampling(3, [5, 1, 2, 8], sample_size=2)
     >>> ns.W.shape
     (4, 3)
-    >>> ns(np.ones((2, 3), np.float32), np.array([0, 3], np.int32)).data   # 2 rows · 3 words · log 2
+    >>> x, t = np.ones((2, 3), np.float32), np.array([0, 3], np.int32)
+    >>> ns(x, t).data                     # W = 0: 2 rows · 3 words · log 2
     array(4.158883, dtype=float32)
     """
 
