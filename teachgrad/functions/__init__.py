@@ -31,5 +31,9 @@ from teachgrad.functions.pooling import max_pooling_2d, average_pooling_2d  # NO
 from teachgrad.functions.normalization import (  # NOQA
     batch_normalization, fixed_batch_normalization)
 from teachgrad.functions.embed_id import embed_id  # NOQA
+# Recurrent cells and stacked RNNs.
+from teachgrad.functions.rnn import (  # NOQA
+    lstm, n_step_lstm, n_step_bilstm, n_step_gru, n_step_bigru, n_step_rnn,
+    n_step_birnn)
 
 install_variable_arithmetics()

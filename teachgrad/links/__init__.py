@@ -9,3 +9,7 @@ from teachgrad.links.classifier import Classifier  # NOQA
 from teachgrad.links.embed_id import EmbedID  # NOQA
 from teachgrad.links.convolution_2d import Convolution2D  # NOQA
 from teachgrad.links.batch_normalization import BatchNormalization  # NOQA
+# Recurrent layers.
+from teachgrad.links.rnn import (  # NOQA
+    LSTM, StatelessLSTM, GRU, StatefulGRU, StatelessGRU, NStepLSTM, NStepBiLSTM,
+    NStepGRU, NStepBiGRU, NStepRNNTanh, NStepRNNReLU, NStepBiRNNTanh, NStepBiRNNReLU)
