@@ -35,5 +35,9 @@ from teachgrad.functions.embed_id import embed_id  # NOQA
 from teachgrad.functions.rnn import (  # NOQA
     lstm, n_step_lstm, n_step_bilstm, n_step_gru, n_step_bigru, n_step_rnn,
     n_step_birnn)
+# Convolutions in any dimension, transposed and dilated.
+from teachgrad.functions.convolution_nd import (  # NOQA
+    convolution_nd, convolution_1d, convolution_3d, dilated_convolution_2d,
+    deconvolution_nd, deconvolution_1d, deconvolution_2d, deconvolution_3d)
 
 install_variable_arithmetics()
