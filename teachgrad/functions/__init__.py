@@ -39,5 +39,9 @@ from teachgrad.functions.rnn import (  # NOQA
 from teachgrad.functions.convolution_nd import (  # NOQA
     convolution_nd, convolution_1d, convolution_3d, dilated_convolution_2d,
     deconvolution_nd, deconvolution_1d, deconvolution_2d, deconvolution_3d)
+from teachgrad.functions.unpooling import unpooling_2d, upsampling_2d  # NOQA
+from teachgrad.functions.depth2space import depth2space, space2depth  # NOQA
+from teachgrad.functions.local_response_normalization import (  # NOQA
+    local_response_normalization)
 
 install_variable_arithmetics()
