@@ -78,6 +78,16 @@ def test_lstm_backward_matches_numerical_gradients(batch):
     check_backward(F.lstm, (c_prev, x), (rng.randn(3, 2), rng.randn(batch, 2)))
 
 
+def test_lstm_with_trailing_axes():
+    rng = np.random.RandomState(4)
+    c_prev, x = rng.randn(2, 2, 3), rng.randn(2, 8, 3)
+    c, h = F.lstm(c_prev, x)
+    for k in range(3):
+        rc, rh = lstm_ref(c_prev[:, :, k], x[:, :, k])
+        np.testing.assert_allclose(h.data[:, :, k], rh, rtol=1e-12)
+    check_backward(F.lstm, (c_prev, x), (rng.randn(2, 2, 3), rng.randn(2, 2, 3)))
+
+
 def test_lstm_backward_with_only_h_used():
     rng = np.random.RandomState(3)
     c_prev = Variable(rng.randn(2, 3))
@@ -225,6 +235,16 @@ def test_an_lstm_call_is_one_box_in_the_picture():
     assert sorted(f.label for f in boxes[0].functions) == ['Linear', 'lstm']
     dot = teachgrad.viz.to_dot(y)
     assert dot.count('LSTM') >= 2
+
+
+def test_an_nstep_lstm_call_is_one_box():
+    np.random.seed(6)
+    link = L.NStepLSTM(1, 3, 2, 0.0)
+    hy, cy, ys = link(None, None, [np.ones((3, 3), np.float32), np.ones((2, 3), np.float32)])
+    scene = build_scene([F.sum(hy)], collapse_links=True)
+    boxes = [b for b in scene.boxes if b.kind == 'link']
+    assert [b.path for b in boxes] == ['NStepLSTM']
+    assert sum(f.label == 'lstm' for f in boxes[0].functions) == 3
 
 
 # -- GRU links -------------------------------------------------------------------------

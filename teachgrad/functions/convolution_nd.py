@@ -139,6 +139,9 @@ def _bias_shape(nd):
 
 
 class ConvolutionND(FunctionNode):
+    chain_rule = ('{gy} spread back through the filters onto each window (col2im)',
+                  '{gy} times the input windows, summed over batch and positions',
+                  '{gy} summed over batch and positions')
 
     def __init__(self, ndim, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
         self.ndim = ndim
@@ -196,6 +199,9 @@ class ConvolutionND(FunctionNode):
 
 
 class DeconvolutionND(FunctionNode):
+    chain_rule = ('{gy} convolved with the filters (im2col, then correlate)',
+                  'the input times the windows of {gy}, summed over batch and positions',
+                  '{gy} summed over batch and positions')
 
     def __init__(self, ndim, stride=1, pad=0, outsize=None, dilate=1, groups=1):
         self.ndim = ndim

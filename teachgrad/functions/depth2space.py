@@ -32,6 +32,7 @@ def _to_depth(x, r):
 
 class Depth2Space(FunctionNode):
     label = 'depth2space'
+    chain_rule = ('{gy} moved back to the channels (space2depth)',)
 
     def __init__(self, r):
         self.r = r
@@ -60,6 +61,7 @@ def depth2space(X, r):
 
 class Space2Depth(FunctionNode):
     label = 'space2depth'
+    chain_rule = ('{gy} moved back to the pixels (depth2space)',)
 
     def __init__(self, r):
         self.r = r

@@ -24,6 +24,8 @@ def _window_sum(a, half_n):
 
 class LocalResponseNormalization(FunctionNode):
     label = 'local_response_normalization'
+    chain_rule = ('{gy} / scale minus 2·alpha·beta·{0} times the window sum of '
+                  '{gy}·{out} / (k + alpha·Σx²)',)
 
     def __init__(self, n=5, k=2, alpha=1e-4, beta=.75):
         self.n, self.k, self.alpha, self.beta = n, k, alpha, beta

@@ -65,6 +65,10 @@ def _check_lstm(c, x):
 
 class LSTM(FunctionNode):
     label = 'lstm'
+    # The backward caption, one text per input (c_prev, x).
+    chain_rule = ('f · (gc + gh · o · (1 - tanh(c)²)), the rows past the batch pass gc on',
+                  'per gate, the cell grad times its slope: a: i·(1 - a²), i: a·i·(1 - i), '
+                  'f: c_prev·f·(1 - f); o: gh · tanh(c) · o·(1 - o)')
 
     def forward(self, c_prev, x):
         _check_lstm(c_prev, x)

@@ -56,6 +56,7 @@ class _Unpooling2D(FunctionNode):
 
 class Unpooling2D(_Unpooling2D):
     label = 'unpooling_2d'
+    chain_rule = ('{gy} summed over each window the value was copied to',)
 
     def forward(self, x):
         xp = backend.get_array_module(x)
@@ -94,6 +95,7 @@ def unpooling_2d(x, ksize, stride=None, pad=0, outsize=None, cover_all=True):
 
 class Upsampling2D(_Unpooling2D):
     label = 'upsampling_2d'
+    chain_rule = ('{gy} at the place each value was put, read back',)
 
     def __init__(self, indexes, ksize, stride=None, pad=0, outsize=None, cover_all=True):
         super().__init__(ksize, stride, pad, outsize, cover_all)

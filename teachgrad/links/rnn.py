@@ -374,11 +374,12 @@ class NStepRNNBase(ChainList):
         for pos, i in enumerate(indices):
             inverse[i] = pos
         xs = [xs[i] for i in indices]
-        hxs = [self.init_hx(xs) if h is None else F.get_item(h, (slice(None), indices))
+        order, back = self.xp.asarray(indices), self.xp.asarray(inverse)
+        hxs = [self.init_hx(xs) if h is None else F.get_item(h, (slice(None), order))
                for h in hs]
         result = self.rnn(self.n_layers, self.dropout, *hxs, self.ws, self.bs,
                           rnn_functions._transpose_sequence(xs))
-        hys = [F.get_item(h, (slice(None), inverse)) for h in result[:-1]]
+        hys = [F.get_item(h, (slice(None), back)) for h in result[:-1]]
         ys = rnn_functions._transpose_sequence(result[-1])
         return hys, [ys[i] for i in inverse]
 
