@@ -165,7 +165,7 @@ def _check_n_step(name, n_layers, directions, n_weights, hx, ws, bs, xs):
             'units), but has shape {}'.format(name, n_sets, xs[0].shape[0], hx.shape))
 
 
-def _one_direction(cell, xs, h, c, w, b):
+def _one_direction(step, xs, h, c, weights):
     # Run ``cell`` over the time steps; when the batch shrinks, the rows of
     # the finished sequences wait in h_rest / c_rest and join again after.
     from teachgrad import functions as F
@@ -177,7 +177,7 @@ def _one_direction(cell, xs, h, c, w, b):
             h, h_rest = F.split_axis(h, [batch], axis=0)
             if c is not None:
                 c, c_rest = F.split_axis(c, [batch], axis=0)
-        h, c = cell(x, h, c, w, b)
+        h, c = step(x, h, c, weights)
         hs.append(h)
         if shrink:
             h = F.concat([h, h_rest], axis=0)
@@ -187,7 +187,10 @@ def _one_direction(cell, xs, h, c, w, b):
 
 
 def _n_step(cell, n_layers, dropout_ratio, hx, cx, ws, bs, xs, bidirectional):
+    # ``cell`` is a pair: ``prepare(w, b)`` joins one layer's weights once,
+    # ``step(x, h, c, weights)`` runs one time step with them.
     from teachgrad import functions as F
+    prepare, step = cell
     directions = 2 if bidirectional else 1
     hy, cy = [], []
     layer_in = list(xs)
@@ -198,8 +201,8 @@ def _n_step(cell, n_layers, dropout_ratio, hx, cx, ws, bs, xs, bidirectional):
         for d in range(directions):
             k = layer * directions + d
             seq = layer_in if d == 0 else layer_in[::-1]
-            h, c, hs = _one_direction(cell, seq, hx[k], None if cx is None else cx[k],
-                                      ws[k], bs[k])
+            h, c, hs = _one_direction(step, seq, hx[k], None if cx is None else cx[k],
+                                      prepare(ws[k], bs[k]))
             hy.append(h)
             cy.append(c)
             outs.append(hs if d == 0 else hs[::-1])
@@ -220,15 +223,20 @@ def _gates_weight(ws):
     return F.reshape(w, (w.shape[0] * w.shape[1],) + w.shape[2:])
 
 
-def _lstm_cell(x, h, c, w, b):
-    from teachgrad import functions as F
+def _lstm_weights(w, b):
     # ws[k] = [W_i, W_f, W_a, W_o] on the input, then the same four on h.
-    xw = _gates_weight([w[2], w[0], w[1], w[3]])
-    hw = _gates_weight([w[6], w[4], w[5], w[7]])
-    xb = _gates_weight([b[2], b[0], b[1], b[3]])
-    hb = _gates_weight([b[6], b[4], b[5], b[7]])
+    return (_gates_weight([w[2], w[0], w[1], w[3]]), _gates_weight([b[2], b[0], b[1], b[3]]),
+            _gates_weight([w[6], w[4], w[5], w[7]]), _gates_weight([b[6], b[4], b[5], b[7]]))
+
+
+def _lstm_step(x, h, c, weights):
+    from teachgrad import functions as F
+    xw, xb, hw, hb = weights
     c, h = lstm(c, F.linear(x, xw, xb) + F.linear(h, hw, hb))
     return h, c
+
+
+_lstm_cell = (_lstm_weights, _lstm_step)
 
 
 def _as_var(a):
@@ -303,17 +311,27 @@ def _no_kwargs(name, kwargs):
                         "teachgrad.using_config('train', ...)".format(name, sorted(kwargs)))
 
 
-def _gru_cell(x, h, c, w, b):
+def _gru_weights(w, b):
     from teachgrad import functions as F
     # ws[k] = [W_r, W_z, W] on the input, then [U_r, U_z, U] on h.
-    gx = F.linear(x, F.concat(w[0:3], axis=0), F.concat(b[0:3], axis=0))
-    gh = F.linear(h, F.concat(w[3:6], axis=0), F.concat(b[3:6], axis=0))
+    return (F.concat(w[0:3], axis=0), F.concat(b[0:3], axis=0),
+            F.concat(w[3:6], axis=0), F.concat(b[3:6], axis=0))
+
+
+def _gru_step(x, h, c, weights):
+    from teachgrad import functions as F
+    xw, xb, hw, hb = weights
+    gx = F.linear(x, xw, xb)
+    gh = F.linear(h, hw, hb)
     xr, xz, xh = F.split_axis(gx, 3, axis=1)
     hr, hz, hh = F.split_axis(gh, 3, axis=1)
     r = F.sigmoid(xr + hr)
     z = F.sigmoid(xz + hz)
     h_bar = F.tanh(xh + r * hh)
     return (1 - z) * h_bar + z * h, None
+
+
+_gru_cell = (_gru_weights, _gru_step)
 
 
 def n_step_gru(n_layers, dropout_ratio, hx, ws, bs, xs, **kwargs):
@@ -353,10 +371,11 @@ def n_step_bigru(n_layers, dropout_ratio, hx, ws, bs, xs, **kwargs):
 
 
 def _rnn_cell(activation):
-    def cell(x, h, c, w, b):
+    def step(x, h, c, weights):
         from teachgrad import functions as F
+        w, b = weights
         return getattr(F, activation)(F.linear(x, w[0], b[0]) + F.linear(h, w[1], b[1])), None
-    return cell
+    return (lambda w, b: (w, b)), step
 
 
 def n_step_rnn(n_layers, dropout_ratio, hx, ws, bs, xs, activation='tanh', **kwargs):
