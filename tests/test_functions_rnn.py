@@ -35,7 +35,7 @@ def lstm_ref(c_prev, x):
 # -- F.lstm --------------------------------------------------------------------
 
 def test_lstm_one_step_by_hand():
-    # One unit, numbers chosen so the gates are easy: a = tanh(0) = 0 ... no, a = tanh(1).
+    # One unit, numbers chosen so the gates are easy to write down.
     c_prev = np.array([[2.]])
     x = np.array([[1., 0., np.log(3.), 0.]])         # a = tanh 1, i = 0.5, f = 0.75, o = 0.5
     c, h = F.lstm(c_prev, x)

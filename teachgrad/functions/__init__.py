@@ -43,5 +43,6 @@ from teachgrad.functions.unpooling import unpooling_2d, upsampling_2d  # NOQA
 from teachgrad.functions.depth2space import depth2space, space2depth  # NOQA
 from teachgrad.functions.local_response_normalization import (  # NOQA
     local_response_normalization)
+from teachgrad.functions.negative_sampling import negative_sampling  # NOQA
 
 install_variable_arithmetics()

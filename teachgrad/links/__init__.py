@@ -18,3 +18,6 @@ from teachgrad.links.convolution_nd import (  # NOQA
     ConvolutionND, Convolution1D, Convolution3D, DeconvolutionND, Deconvolution1D,
     Deconvolution3D)
 from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution2D  # NOQA
+# Output layers for large vocabularies (word2vec).
+from teachgrad.links.negative_sampling import NegativeSampling  # NOQA
+from teachgrad.links.hierarchical_softmax import BinaryHierarchicalSoftmax  # NOQA
