@@ -235,3 +235,16 @@ def test_conv_links_save_and_load(tmp_path):
         teachgrad.serializers.load_npz(str(tmp_path / 'c.npz'), b)
         np.testing.assert_array_equal(a.W.data, b.W.data)
         np.testing.assert_array_equal(a.b.data, b.b.data)
+
+
+def test_a_failed_first_call_leaves_a_lazy_convolution_uninitialized():
+    np.random.seed(5)
+    for conv in (L.Convolution1D(4, 5), L.Deconvolution2D(None, 2, 3, outsize=(9, 9))):
+        state = np.random.get_state()[1].copy()
+        bad = np.zeros((1, 3, 2), np.float32) if conv.ndim == 1 else np.zeros((1, 3, 2, 2), np.float32)
+        with pytest.raises(ValueError):
+            conv(bad)
+        assert conv.W.data is None
+        np.testing.assert_array_equal(np.random.get_state()[1], state)
+    with pytest.raises(ValueError, match=r'Convolution1D needs input of shape \(batch, channels, 1 spatial'):
+        L.Convolution1D(4, 3)(np.zeros((3, 7), np.float32))

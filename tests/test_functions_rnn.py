@@ -511,3 +511,24 @@ def test_nstep_lstm_save_and_load(tmp_path):
         np.testing.assert_array_equal(pa.data, pb.data)
     with np.load(str(tmp_path / 'n.npz'), allow_pickle=False) as f:
         assert '0/w7' in f.files
+
+
+def test_a_failed_first_call_leaves_a_lazy_lstm_as_it_was():
+    np.random.seed(15)
+    cell = L.StatelessLSTM(2)
+    lateral, bias = cell.lateral.W.data.copy(), cell.upward.b.data.copy()
+    state = np.random.get_state()[1].copy()
+    with pytest.raises(ValueError, match='4 \\* 5 = 20 columns'):
+        cell(np.zeros((1, 5), np.float32), None, np.zeros((1, 3), np.float32))
+    assert cell.upward.W.data is None
+    np.testing.assert_array_equal(cell.lateral.W.data, lateral)
+    np.testing.assert_array_equal(cell.upward.b.data, bias)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)
+    c, h = cell(None, None, np.zeros((1, 3), np.float32))      # and the next call works
+    assert cell.upward.W.shape == (8, 3)
+    layer = L.LSTM(3, 2)
+    layer(np.zeros((2, 3), np.float32))
+    h_before = layer.h
+    with pytest.raises(ValueError, match='never grow'):
+        layer(np.zeros((3, 3), np.float32))
+    assert layer.h is h_before

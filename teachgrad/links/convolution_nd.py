@@ -18,6 +18,7 @@ ConvolutionND(ndim=3, in_channels=None, out_channels=4, ksize=(2, 2, 2), stride=
 from teachgrad import initializers
 from teachgrad.functions.convolution_nd import _tuple, convolution_nd, deconvolution_nd
 from teachgrad.link import Link
+from teachgrad.links import _lazy
 from teachgrad.variable import Parameter
 
 
@@ -81,9 +82,17 @@ class _ConvolutionBase(Link):
         yield 'pad', self.pad
         yield 'nobias', self.b is None
 
-    def _lazy_init(self, x):
-        if self.W.data is None:
-            self._initialize_params(x.shape[1])
+    def _call(self, x, compute):
+        # The first call makes W from x's channels; if it fails, W goes back
+        # to uninitialized.
+        if self.W.data is not None:
+            return compute()
+        if len(x.shape) != self.ndim + 2:
+            raise ValueError(
+                '{} needs input of shape (batch, channels, {} spatial axes), but got '
+                'shape {}'.format(type(self).__name__, self.ndim, x.shape))
+        return _lazy.first_call([self.W], lambda: self._initialize_params(x.shape[1]),
+                                compute)
 
 
 class ConvolutionND(_ConvolutionBase):
@@ -112,9 +121,9 @@ class ConvolutionND(_ConvolutionBase):
         self.cover_all = cover_all
 
     def forward(self, x):
-        self._lazy_init(x)
-        return convolution_nd(x, self.W, self.b, self.stride, self.pad, self.cover_all,
-                                self.dilate, self.groups)
+        return self._call(x, lambda: convolution_nd(
+            x, self.W, self.b, self.stride, self.pad, self.cover_all, self.dilate,
+            self.groups))
 
 
 class Convolution1D(ConvolutionND):
@@ -169,9 +178,9 @@ class DeconvolutionND(_ConvolutionBase):
         self.outsize = outsize
 
     def forward(self, x):
-        self._lazy_init(x)
-        return deconvolution_nd(x, self.W, self.b, self.stride, self.pad, self.outsize,
-                                  self.dilate, self.groups)
+        return self._call(x, lambda: deconvolution_nd(
+            x, self.W, self.b, self.stride, self.pad, self.outsize, self.dilate,
+            self.groups))
 
 
 class Deconvolution1D(DeconvolutionND):

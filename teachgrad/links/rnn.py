@@ -21,6 +21,7 @@ from teachgrad import functions as F
 from teachgrad import initializers
 from teachgrad.functions import rnn as rnn_functions
 from teachgrad.link import Chain, ChainList, Link
+from teachgrad.links import _lazy
 from teachgrad.links.linear import Linear
 from teachgrad.variable import Parameter, Variable
 
@@ -74,10 +75,21 @@ class LSTMBase(Chain):
         forget_bias_init(f)         # a forget gate open at the start helps learning
         bias_init(o)
 
-    def _lazy_init(self, x):
-        if self.upward.W.data is None:
+    def _call(self, x, compute):
+        # The first call makes upward.W from x and draws every gate block; if
+        # the call fails, the weights are as they were before it.
+        if self.upward.W.data is not None:
+            return compute()
+        saved = self.lateral.W.data.copy(), self.upward.b.data.copy()
+
+        def initialize():
             self.upward._initialize_params(_size(x.shape[1:]))
             self._initialize_params()
+        try:
+            return _lazy.first_call([self.upward.W], initialize, compute)
+        except BaseException:
+            self.lateral.W.data[...], self.upward.b.data[...] = saved
+            raise
 
     @property
     def printable_specs(self):
@@ -107,7 +119,9 @@ class StatelessLSTM(LSTMBase):
     """
 
     def forward(self, c, h, x):
-        self._lazy_init(x)
+        return self._call(x, lambda: self._step(c, h, x))
+
+    def _step(self, c, h, x):
         lstm_in = self.upward.forward(x)
         if h is not None:
             lstm_in = lstm_in + self.lateral.forward(h)
@@ -151,36 +165,41 @@ class LSTM(LSTMBase):
         self.c, self.h = c, h
 
     def forward(self, x):
-        self._lazy_init(x)
+        batch = x.shape[0]
+        if self.h is not None and self.h.shape[0] < batch:
+            raise ValueError(
+                'LSTM: this batch has {} rows but the state h has only {} (shape {}); '
+                'the batch may shrink between calls, never grow. Call reset_state() '
+                'before a new batch of sequences.'.format(batch, self.h.shape[0],
+                                                          self.h.shape))
+        c, h, y = self._call(x, lambda: self._step(x))
+        self.c, self.h = c, h          # the state changes only once the step worked
+        return y
+
+    def _step(self, x):
         batch = x.shape[0]
         lstm_in = self.upward.forward(x)
         h_rest = None
         if self.h is not None:
-            h_size = self.h.shape[0]
             if batch == 0:
                 h_rest = self.h
-            elif h_size < batch:
-                raise ValueError(
-                    'LSTM: this batch has {} rows but the state h has only {} (shape '
-                    '{}); the batch may shrink between calls, never grow. Call '
-                    'reset_state() before a new batch of sequences.'.format(
-                        batch, h_size, self.h.shape))
-            elif h_size > batch:
+            elif self.h.shape[0] > batch:
                 h_update, h_rest = F.split_axis(self.h, [batch], axis=0)
                 lstm_in = lstm_in + self.lateral.forward(h_update)
             else:
                 lstm_in = lstm_in + self.lateral.forward(self.h)
-        if self.c is None:
-            self.c = Variable(self.xp.zeros((batch, self.state_size), dtype=x.dtype),
-                              requires_grad=False)
-        self.c, y = rnn_functions.lstm(self.c, lstm_in)
+        c = self.c
+        if c is None:
+            c = Variable(self.xp.zeros((batch, self.state_size), dtype=x.dtype),
+                         requires_grad=False)
+        c, y = rnn_functions.lstm(c, lstm_in)
         if h_rest is None:
-            self.h = y
+            h = y
         elif y.shape[0] == 0:
-            self.h = h_rest
+            h = h_rest
         else:
-            self.h = F.concat([y, h_rest], axis=0)
-        return y
+            h = F.concat([y, h_rest], axis=0)
+        return c, h, y
 
 
 class GRUBase(Chain):
