@@ -57,5 +57,17 @@ from teachgrad.functions.normalization import normalize  # NOQA
 from teachgrad.functions.loss import absolute_error  # NOQA
 from teachgrad.functions.loss import (  # NOQA
     gaussian_kl_divergence, bernoulli_nll, gaussian_nll)
+# Recurrent cells and stacked RNNs.
+from teachgrad.functions.rnn import (  # NOQA
+    lstm, n_step_lstm, n_step_bilstm, n_step_gru, n_step_bigru, n_step_rnn,
+    n_step_birnn)
+# Convolutions in any dimension, transposed and dilated.
+from teachgrad.functions.convolution_nd import (  # NOQA
+    convolution_nd, convolution_1d, convolution_3d, dilated_convolution_2d,
+    deconvolution_nd, deconvolution_1d, deconvolution_2d, deconvolution_3d)
+from teachgrad.functions.unpooling import unpooling_2d, upsampling_2d  # NOQA
+from teachgrad.functions.depth2space import depth2space, space2depth  # NOQA
+from teachgrad.functions.local_response_normalization import (  # NOQA
+    local_response_normalization)
 
 install_variable_arithmetics()

@@ -128,7 +128,9 @@ def convolution_2d(x, W, b=None, stride=1, pad=0, cover_all=False, **kwargs):
     groups = kwargs.pop('groups', 1)
     if kwargs:
         raise TypeError('convolution_2d got unexpected arguments: {}'.format(sorted(kwargs)))
-    if _pair(dilate) != (1, 1) or groups != 1:
-        raise NotImplementedError('teachgrad supports dilate=1 and groups=1 only')
     args = (x, W) if b is None else (x, W, b)
+    if _pair(dilate) != (1, 1) or groups != 1:
+        # Dilation and groups live in the N-dimensional version.
+        from teachgrad.functions.convolution_nd import ConvolutionND
+        return ConvolutionND(2, stride, pad, cover_all, dilate, groups).apply(args)[0]
     return Convolution2DFunction(stride, pad, cover_all).apply(args)[0]

@@ -21,7 +21,8 @@ def _axes(x_ndim, gamma_ndim, axis):
     # (N, C) -> (0,), (N, C, H, W) -> (0, 2, 3).
     if axis is None:
         return (0,) + tuple(range(gamma_ndim + 1, x_ndim))
-    return tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+    return tuple(a % x_ndim for a in axes)
 
 
 def _expander(x_ndim, axes):

@@ -11,3 +11,12 @@ from teachgrad.links.convolution_2d import Convolution2D  # NOQA
 from teachgrad.links.batch_normalization import BatchNormalization  # NOQA
 from teachgrad.links.activation import PReLU, Maxout, Swish  # NOQA
 from teachgrad.links.loss import NegativeSampling, BinaryHierarchicalSoftmax  # NOQA
+# Recurrent layers.
+from teachgrad.links.rnn import (  # NOQA
+    LSTM, StatelessLSTM, GRU, StatefulGRU, StatelessGRU, NStepLSTM, NStepBiLSTM,
+    NStepGRU, NStepBiGRU, NStepRNNTanh, NStepRNNReLU, NStepBiRNNTanh, NStepBiRNNReLU)
+# Convolutions in any dimension, transposed and dilated.
+from teachgrad.links.convolution_nd import (  # NOQA
+    ConvolutionND, Convolution1D, Convolution3D, DeconvolutionND, Deconvolution1D,
+    Deconvolution3D)
+from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution2D  # NOQA

@@ -46,7 +46,7 @@ class BatchNormalization(Link):
         super().__init__()
         self.decay = decay
         self.eps = eps
-        self.axis = axis
+        self.axis = (axis,) if isinstance(axis, int) else axis
         self._dtype = numpy.dtype(config.dtype if dtype is None else dtype)
         self._initial_avg_mean = initial_avg_mean
         self._initial_avg_var = initial_avg_var
@@ -61,6 +61,14 @@ class BatchNormalization(Link):
                     0 if initial_beta is None else initial_beta))
         if size is not None:
             self._initialize_params(size)
+
+    def _feature_shape(self, x):
+        # The axes not averaged over: (C,) by default; with axis=0 every axis
+        # but the batch, e.g. (C, H, W).
+        if self.axis is None:
+            return x.shape[1:2]
+        axes = [a % x.ndim for a in self.axis]
+        return tuple(d for i, d in enumerate(x.shape) if i not in axes)
 
     def _initialize_params(self, shape):
         shape = (shape,) if isinstance(shape, int) else tuple(shape)
@@ -85,7 +93,7 @@ class BatchNormalization(Link):
         """Normalize ``x``; with ``finetune=True`` the running averages become
         plain averages over all batches seen so far."""
         if self.avg_mean is None:
-            self._initialize_params(x.shape[1])
+            self._initialize_params(self._feature_shape(x))
         xp = self.xp
         gamma = self.gamma if self.gamma is not None else xp.ones_like(self.avg_mean)
         beta = self.beta if self.beta is not None else xp.zeros_like(self.avg_mean)

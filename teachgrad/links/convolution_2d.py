@@ -37,8 +37,6 @@ class Convolution2D(Link):
         groups = kwargs.pop('groups', 1)
         if kwargs:
             raise TypeError('Convolution2D got unexpected arguments: {}'.format(sorted(kwargs)))
-        if _pair(dilate) != (1, 1) or groups != 1:
-            raise NotImplementedError('teachgrad supports dilate=1 and groups=1 only')
         if ksize is None:
             # Convolution2D(out_channels, ksize): the input channels come later.
             in_channels, out_channels, ksize = None, in_channels, out_channels
@@ -46,6 +44,8 @@ class Convolution2D(Link):
         self.stride = _pair(stride)
         self.pad = _pair(pad)
         self.out_channels = out_channels
+        self.dilate = _pair(dilate)
+        self.groups = int(groups)
         with self.init_scope():
             self.W = Parameter(initializers._get_initializer(initialW))
             if in_channels is not None:
@@ -58,10 +58,15 @@ class Convolution2D(Link):
 
     @property
     def in_channels(self):
-        return self.W.shape[1] if self.W.data is not None else None
+        return self.W.shape[1] * self.groups if self.W.data is not None else None
 
     def _initialize_params(self, in_channels):
-        self.W.initialize((self.out_channels, in_channels) + self.ksize)
+        if in_channels % self.groups or self.out_channels % self.groups:
+            raise ValueError(
+                'Convolution2D: with groups={} both the input channels ({}) and the '
+                'output channels ({}) must be multiples of it'.format(
+                    self.groups, in_channels, self.out_channels))
+        self.W.initialize((self.out_channels, in_channels // self.groups) + self.ksize)
         if not self._cpu:
             self.W.to_gpu(self._device_id)
 
@@ -77,4 +82,5 @@ class Convolution2D(Link):
     def forward(self, x):
         if self.W.data is None:
             self._initialize_params(x.shape[1])
-        return convolution_2d(x, self.W, self.b, self.stride, self.pad)
+        return convolution_2d(x, self.W, self.b, self.stride, self.pad,
+                              dilate=self.dilate, groups=self.groups)

@@ -142,6 +142,8 @@ def _fold_link(scope):
     if not scope:
         return None
     link = scope[-1]
+    if getattr(link, 'draw_as_one_box', False):     # a layer made of links (LSTM)
+        return link
     children = getattr(link, 'children', None)
     if children is None or any(True for _ in children()):
         return None
