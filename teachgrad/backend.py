@@ -100,3 +100,22 @@ def scatter_add(xp, a, index, values):
     else:
         import cupyx
         cupyx.scatter_add(a, index, values)
+
+
+def get_dtype(dtype=None):
+    """``numpy.dtype(dtype)``, or the default float dtype ``config.dtype`` for None.
+
+    Initializers and data set getters call this, so setting
+    ``teachgrad.config.dtype = 'float64'`` changes what they make.
+
+    >>> import teachgrad
+    >>> get_dtype(), get_dtype('float16')
+    (dtype('float32'), dtype('float16'))
+    >>> with teachgrad.using_config('dtype', numpy.float64):
+    ...     get_dtype()
+    dtype('float64')
+    """
+    if dtype is None:
+        from teachgrad.configuration import config
+        dtype = config.dtype
+    return numpy.dtype(dtype)
