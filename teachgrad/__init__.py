@@ -19,6 +19,8 @@ from teachgrad.configuration import (  # NOQA
 from teachgrad.variable import Variable, Parameter, VariableNode, as_variable, as_array  # NOQA
 from teachgrad.function_node import FunctionNode, Function  # NOQA
 from teachgrad.backend import get_array_module  # NOQA
+# Devices and the default dtype, as chainer.get_device / using_device / get_dtype.
+from teachgrad.backend import get_device, using_device, get_dtype  # NOQA
 from teachgrad import functions  # NOQA
 
 __version__ = '0.1.0'
@@ -31,6 +33,7 @@ _SUBMODULES = {
     'datasets', 'dataset', 'iterators', 'training', 'gradient_check',
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
 }
+_SUBMODULES |= {'backends', 'testing'}   # devices (backends.cuda); test helpers
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',

@@ -319,8 +319,13 @@ class Link:
 
     @property
     def device(self):
-        """``'@numpy'`` or ``'@cupy:N'`` (Chainer's device names)."""
-        return '@numpy' if self._cpu else '@cupy:{}'.format(self._device_id or 0)
+        """The device the parameters live on: ``<CpuDevice (numpy)>`` or a GpuDevice.
+
+        It compares equal to its name, so ``link.device == '@numpy'`` works.
+        """
+        if self._cpu:
+            return backend.CpuDevice()
+        return backend.GpuDevice.from_device_id(self._device_id or 0)
 
     def to_cpu(self):
         """Move parameters and persistent arrays to numpy; returns self."""
@@ -351,14 +356,22 @@ class Link:
         return self
 
     def to_device(self, device):
-        """``'@numpy'``/``-1``/``'cpu'`` for the CPU, ``'@cupy:N'``/``N`` for GPU N."""
-        if device in ('@numpy', 'cpu', -1, 'native', '@native') or device is numpy:
+        """Move parameters (with their grads) and persistent arrays to ``device``.
+
+        ``device`` is anything :func:`teachgrad.get_device` takes: ``'@numpy'``
+        or ``-1`` for the CPU, ``'@cupy:N'`` or ``N`` for GPU N, or a device
+        object. Returns self.
+
+        >>> import teachgrad.links as L
+        >>> L.Linear(2, 3).to_device('@numpy').device
+        <CpuDevice (numpy)>
+        """
+        if device in ('cpu', 'native', '@native'):      # names older code used
+            device = '@numpy'
+        device = backend.get_device(device)
+        if isinstance(device, backend.CpuDevice):
             return self.to_cpu()
-        if isinstance(device, str) and device.startswith('@cupy:'):
-            return self.to_gpu(int(device[6:]))
-        if isinstance(device, int):
-            return self.to_gpu(device)
-        raise ValueError('unknown device {!r}: use "@numpy" or "@cupy:0"'.format(device))
+        return self.to_gpu(device.device.id)
 
     # -- saving and loading ------------------------------------------------------
     def serialize(self, serializer):
