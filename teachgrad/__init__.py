@@ -34,6 +34,7 @@ _SUBMODULES = {
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
 }
 _SUBMODULES |= {'backends', 'testing'}   # devices (backends.cuda); test helpers
+_ALIASES = {'cuda': 'teachgrad.backends.cuda'}   # Chainer's old chainer.cuda
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',
@@ -43,6 +44,8 @@ _NAMES = {
 
 
 def __getattr__(name):
+    if name in _ALIASES:
+        return importlib.import_module(_ALIASES[name])
     if name in _SUBMODULES:
         return importlib.import_module('teachgrad.' + name)
     if name in _NAMES:
@@ -51,4 +54,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES | set(_NAMES))
+    return sorted(set(globals()) | _SUBMODULES | set(_NAMES) | set(_ALIASES))

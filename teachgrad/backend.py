@@ -363,3 +363,11 @@ def get_device_from_array(*arrays):
         if _is_cupy_array(array):
             return GpuDevice(array.device)
     return CpuDevice()
+
+
+def __getattr__(name):
+    # chainer.backend.cuda: the GPU helpers, imported only when asked for.
+    if name == 'cuda':
+        import importlib
+        return importlib.import_module('teachgrad.backends.cuda')
+    raise AttributeError("module 'teachgrad.backend' has no attribute {!r}".format(name))

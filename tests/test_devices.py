@@ -189,3 +189,13 @@ def test_gpu_round_trip_keeps_values_and_grads():
     x = teachgrad.Variable(np.ones(2, np.float32))
     x.to_device(gpu)
     assert x.device == gpu
+
+
+def test_chainer_spellings_of_the_cuda_module():
+    assert teachgrad.cuda is cuda
+    assert teachgrad.backend.cuda is cuda
+    assert 'cuda' in dir(teachgrad)
+    cuda.set_max_workspace_size(1024)
+    assert cuda.get_max_workspace_size() == 1024
+    with pytest.raises(AttributeError, match='no attribute'):
+        teachgrad.backend.no_such_name

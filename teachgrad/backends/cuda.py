@@ -241,3 +241,21 @@ def should_use_cudnn(level, lowest_version=0):
     True
     """
     return cudnn_enabled and level in ('always', '==always', '>=auto')
+
+
+_max_workspace_size = 8 * 1024 * 1024
+
+
+def get_max_workspace_size():
+    """The workspace cuDNN may use, in bytes (kept for Chainer code; unused on the CPU).
+
+    >>> get_max_workspace_size() > 0
+    True
+    """
+    return _max_workspace_size
+
+
+def set_max_workspace_size(size):
+    """Set the cuDNN workspace size in bytes."""
+    global _max_workspace_size
+    _max_workspace_size = int(size)
