@@ -99,7 +99,7 @@ def to_gpu(x, device=None):
     if not cupy:
         raise RuntimeError(_no_gpu_message('to_gpu()'))
     if isinstance(device, GpuDevice):
-        device = device.device
+        device = device.device.id
     if device is None:
         return cupy.asarray(x)
     with cupy.cuda.Device(device):
@@ -316,11 +316,10 @@ def get_device(device_spec):
         return CpuDevice()
     if isinstance(device_spec, (int, numpy.integer)) and not isinstance(device_spec, bool):
         return CpuDevice() if device_spec < 0 else GpuDevice.from_device_id(int(device_spec))
-    if type(device_spec).__module__.startswith('cupy'):
-        if hasattr(device_spec, 'id') and hasattr(device_spec, 'use'):     # cupy.cuda.Device
-            return GpuDevice(device_spec)
-        if getattr(device_spec, '__name__', '') == 'cupy':                 # the cupy module
-            return GpuDevice(device_spec.cuda.Device())
+    if getattr(device_spec, '__name__', None) == 'cupy':      # the cupy module itself
+        return GpuDevice(device_spec.cuda.Device())
+    if type(device_spec).__module__.startswith('cupy') and hasattr(device_spec, 'use'):
+        return GpuDevice(device_spec)                           # a cupy.cuda.Device
     if isinstance(device_spec, str):
         try:
             return get_device(int(device_spec))

@@ -313,3 +313,22 @@ def test_reshape_with_minus_one_and_bad_shapes():
     with teachgrad.using_config('type_check', False):
         with pytest.raises(ValueError, match='number of elements must stay the same'):
             F.reshape(x, (4, 2))
+
+
+class _EvalsInItsCheck(teachgrad.FunctionNode):
+    def check_type_forward(self, in_types):
+        shape = in_types[0].shape.eval()        # only works on expressions
+        if len(shape) != 1:
+            raise type_check.InvalidType('a vector', 'shape {}'.format(shape))
+
+    def forward(self, x):
+        return x * 2
+
+    def backward(self, gy):
+        return gy * 2
+
+
+def test_check_written_for_expressions_still_runs():
+    np.testing.assert_array_equal(_EvalsInItsCheck()(np.ones(2)).data, [2., 2.])
+    with pytest.raises(type_check.InvalidType, match=r'Expect: a vector\nActual: shape \(2, 2\)'):
+        _EvalsInItsCheck()(np.ones((2, 2)))

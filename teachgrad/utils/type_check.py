@@ -644,7 +644,10 @@ def check_forward(function, in_data):
         with light_mode:
             function.check_type_forward(get_light_types(tuple(in_data)))
         return
-    except InvalidType:
+    except Exception:
+        # A failed condition, or a check written only for expressions (one
+        # that calls .eval() on in_types): the full pass decides, and raises
+        # the readable error if there is one.
         pass
     in_types = get_types(tuple(in_data), 'in_types', False)
     with get_function_check_context(function, in_data):
