@@ -450,3 +450,15 @@ def test_modules_importable_as_in_chainer():
     assert m.get_mnist is datasets.get_mnist and fm.get_fashion_mnist is datasets.get_fashion_mnist
     assert c.get_cifar100 is datasets.get_cifar100 and p.get_ptb_words is datasets.get_ptb_words
     assert teachgrad.datasets.mnist is m
+
+
+def test_cached_data_loads_without_any_network(mirror, monkeypatch):
+    datasets.get_mnist()
+    datasets.get_ptb_words()
+
+    def no_network(*args, **kwargs):
+        raise AssertionError('no request may be made once the data is cached')
+    monkeypatch.setattr(download.urllib.request, 'urlopen', no_network)
+    train, test = datasets.get_mnist(ndim=2)
+    assert train[0][0].shape == (28, 28) and len(test) == 3
+    assert len(datasets.get_ptb_words()[0]) == 12

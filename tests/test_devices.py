@@ -199,3 +199,14 @@ def test_chainer_spellings_of_the_cuda_module():
     assert cuda.get_max_workspace_size() == 1024
     with pytest.raises(AttributeError, match='no attribute'):
         teachgrad.backend.no_such_name
+
+
+def test_uninitialized_parameter_moves_too():
+    p = teachgrad.Parameter()
+    p.to_device('@numpy')
+    assert p.array is None
+    link = L.Linear(None, 3)
+    link.to_device(-1)
+    assert link.W.array is None
+    link(np.ones((1, 2), np.float32))
+    assert link.W.shape == (3, 2)
