@@ -50,6 +50,27 @@ class DownloadError(OSError):
     """
 
 
+def _make_dirs(path):
+    """``os.makedirs``, returning the directories it made (deepest last)."""
+    made = []
+    path = os.path.abspath(path)
+    while not os.path.isdir(path):
+        made.append(path)
+        path = os.path.dirname(path)
+    for d in reversed(made):
+        os.makedirs(d, exist_ok=True)
+    return made
+
+
+def _remove_empty(dirs):
+    # Undo _make_dirs after a failure: a failed download leaves no trace.
+    for d in dirs:
+        try:
+            os.rmdir(d)
+        except OSError:
+            pass
+
+
 def get_dataset_root():
     """The directory under which data sets are downloaded and cached.
 
@@ -137,7 +158,7 @@ def cached_download(url, md5=None, verify=None):
     if os.path.exists(cache_path):
         return cache_path
     cache_root = os.path.dirname(cache_path)
-    os.makedirs(cache_root, exist_ok=True)
+    made = _make_dirs(cache_root)
     fd, temp_path = tempfile.mkstemp(dir=cache_root, prefix='.download-')
     try:
         with os.fdopen(fd, 'wb') as out:
@@ -154,6 +175,7 @@ def cached_download(url, md5=None, verify=None):
     except BaseException:
         if os.path.exists(temp_path):
             os.remove(temp_path)
+        _remove_empty(made)
         raise
     return cache_path
 
@@ -254,15 +276,18 @@ def cache_or_load_file(path, creator, loader):
     if os.path.exists(path):
         return loader(path)
     directory = os.path.dirname(os.path.abspath(path))
-    os.makedirs(directory, exist_ok=True)
+    made = _make_dirs(directory)
     temp_dir = tempfile.mkdtemp(dir=directory, prefix='.create-')
     try:
         temp_path = os.path.join(temp_dir, os.path.basename(path))
         content = creator(temp_path)
         if not os.path.exists(path):
             os.replace(temp_path, path)
-    finally:
+    except BaseException:
         shutil.rmtree(temp_dir, ignore_errors=True)
+        _remove_empty(made)
+        raise
+    shutil.rmtree(temp_dir, ignore_errors=True)
     return content
 
 
@@ -283,17 +308,20 @@ def dataset_directory(name):
     """Where a getter keeps its arrays: ``<root>/<name>``, or a directory of its
     own per mirror, so stand-in files from a mirror never mix with real data.
 
-    >>> import tempfile
+    >>> import os, tempfile
     >>> set_dataset_root(tempfile.mkdtemp())
     >>> dataset_directory('pfnet/chainer/mnist').endswith('mnist')
     True
+    >>> os.path.exists(dataset_directory('pfnet/chainer/mnist'))
+    False
     >>> set_dataset_root(None)
     """
     mirror = mirror_url()
     if mirror is not None:
         tag = hashlib.md5(mirror.encode('utf-8')).hexdigest()[:12]
         name = os.path.join('_mirror_' + tag, name)
-    return get_dataset_directory(name)
+    # Not created here: cache_or_load_file makes it once there is data to keep.
+    return get_dataset_directory(name, create_directory=False)
 
 
 def load_arrays(path):
