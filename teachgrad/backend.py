@@ -364,6 +364,25 @@ def get_device_from_array(*arrays):
     return CpuDevice()
 
 
+def copyto(dst, src):
+    """Copy the values of ``src`` into the array ``dst``, across devices if needed.
+
+    >>> import numpy as np
+    >>> dst = np.zeros(3)
+    >>> copyto(dst, np.arange(3))
+    >>> dst
+    array([0., 1., 2.])
+    """
+    if isinstance(dst, numpy.ndarray):
+        numpy.copyto(dst, to_cpu(src))
+    elif _is_cupy_array(dst):
+        cupy = _load_cupy()
+        with dst.device:
+            cupy.copyto(dst, cupy.asarray(src))
+    else:
+        raise TypeError('copyto copies into a numpy or cupy array, not a {}'.format(
+            type(dst).__name__))
+
 def __getattr__(name):
     # chainer.backend.cuda: the GPU helpers, imported only when asked for.
     if name == 'cuda':

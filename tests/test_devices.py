@@ -210,3 +210,13 @@ def test_uninitialized_parameter_moves_too():
     assert link.W.array is None
     link(np.ones((1, 2), np.float32))
     assert link.W.shape == (3, 2)
+
+
+def test_copyto():
+    dst = np.zeros((2, 2), np.float32)
+    backend.copyto(dst, np.ones((2, 2)))
+    np.testing.assert_array_equal(dst, np.ones((2, 2)))
+    backend.copyto(dst, np.float32(3))                 # broadcast as numpy.copyto does
+    assert (dst == 3).all() and dst.dtype == np.float32
+    with pytest.raises(TypeError, match='numpy or cupy array'):
+        backend.copyto([0, 0], np.ones(2))
