@@ -19,6 +19,8 @@ from teachgrad.configuration import (  # NOQA
 from teachgrad.variable import Variable, Parameter, VariableNode, as_variable, as_array  # NOQA
 from teachgrad.function_node import FunctionNode, Function  # NOQA
 from teachgrad.backend import get_array_module  # NOQA
+# Devices and the default dtype, as chainer.get_device / using_device / get_dtype.
+from teachgrad.backend import get_device, using_device, get_dtype  # NOQA
 from teachgrad import functions  # NOQA
 
 __version__ = '0.1.0'
@@ -31,6 +33,8 @@ _SUBMODULES = {
     'datasets', 'dataset', 'iterators', 'training', 'gradient_check',
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
 }
+_SUBMODULES |= {'backends', 'testing'}   # devices (backends.cuda); test helpers
+_ALIASES = {'cuda': 'teachgrad.backends.cuda'}   # Chainer's old chainer.cuda
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',
@@ -40,6 +44,8 @@ _NAMES = {
 
 
 def __getattr__(name):
+    if name in _ALIASES:
+        return importlib.import_module(_ALIASES[name])
     if name in _SUBMODULES:
         return importlib.import_module('teachgrad.' + name)
     if name in _NAMES:
@@ -48,4 +54,4 @@ def __getattr__(name):
 
 
 def __dir__():
-    return sorted(set(globals()) | _SUBMODULES | set(_NAMES))
+    return sorted(set(globals()) | _SUBMODULES | set(_NAMES) | set(_ALIASES))

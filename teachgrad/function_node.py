@@ -33,6 +33,7 @@ import numpy
 
 from teachgrad import backend
 from teachgrad.configuration import config
+from teachgrad.utils import type_check as _type_check
 from teachgrad.variable import Variable
 
 # The links being called right now, outermost first. Link.__call__ replaces
@@ -88,6 +89,9 @@ class FunctionNode:
         """
         inputs = [x if isinstance(x, Variable) else _input_variable(x) for x in inputs]
         nodes = [x._node for x in inputs]
+        # -- type-check hook (see teachgrad/utils/type_check.py) --
+        if config.type_check and hasattr(self, 'check_type_forward'):
+            _type_check.check_forward(self, [x._data for x in inputs])
         ys = self._forward([x._data for x in inputs])
         requires_grad = False
         if config.enable_backprop:

@@ -312,6 +312,33 @@ class Link:
         object.__setattr__(ret, 'name', None)
         return ret
 
+    def repeat(self, n_repeat, mode='init'):
+        """A :class:`Sequential` of ``n_repeat`` copies of this link.
+
+        ``mode`` is how each copy is made (see :meth:`copy`): ``'init'`` gives
+        every copy freshly initialized parameters, ``'copy'`` the same values
+        but its own arrays, ``'share'`` the very same arrays in all copies.
+
+        >>> import numpy as np
+        >>> import teachgrad.links as L
+        >>> np.random.seed(0)
+        >>> blocks = L.Linear(3, 3).repeat(2)
+        >>> [name for name, _ in blocks.namedparams()]
+        ['/0/W', '/0/b', '/1/W', '/1/b']
+        >>> bool((blocks[0].W.array == blocks[1].W.array).all())
+        False
+        >>> len(L.Linear(3, 3).repeat(0))
+        0
+        """
+        if mode not in ('init', 'copy', 'share'):
+            raise ValueError("repeat mode must be 'init' (new parameters), 'copy' (same "
+                             "values, own arrays) or 'share' (same arrays), not {!r}"
+                             .format(mode))
+        ret = Sequential()
+        for _ in range(n_repeat):
+            ret.append(self.copy(mode))
+        return ret
+
     @property
     def xp(self):
         """numpy, or cupy after :meth:`to_gpu`."""
@@ -319,8 +346,13 @@ class Link:
 
     @property
     def device(self):
-        """``'@numpy'`` or ``'@cupy:N'`` (Chainer's device names)."""
-        return '@numpy' if self._cpu else '@cupy:{}'.format(self._device_id or 0)
+        """The device the parameters live on: ``<CpuDevice (numpy)>`` or a GpuDevice.
+
+        It compares equal to its name, so ``link.device == '@numpy'`` works.
+        """
+        if self._cpu:
+            return backend.CpuDevice()
+        return backend.GpuDevice.from_device_id(self._device_id or 0)
 
     def to_cpu(self):
         """Move parameters and persistent arrays to numpy; returns self."""
@@ -351,14 +383,22 @@ class Link:
         return self
 
     def to_device(self, device):
-        """``'@numpy'``/``-1``/``'cpu'`` for the CPU, ``'@cupy:N'``/``N`` for GPU N."""
-        if device in ('@numpy', 'cpu', -1, 'native', '@native') or device is numpy:
+        """Move parameters (with their grads) and persistent arrays to ``device``.
+
+        ``device`` is anything :func:`teachgrad.get_device` takes: ``'@numpy'``
+        or ``-1`` for the CPU, ``'@cupy:N'`` or ``N`` for GPU N, or a device
+        object. Returns self.
+
+        >>> import teachgrad.links as L
+        >>> L.Linear(2, 3).to_device('@numpy').device
+        <CpuDevice (numpy)>
+        """
+        if device in ('cpu', 'native', '@native'):      # names older code used
+            device = '@numpy'
+        device = backend.get_device(device)
+        if isinstance(device, backend.CpuDevice):
             return self.to_cpu()
-        if isinstance(device, str) and device.startswith('@cupy:'):
-            return self.to_gpu(int(device[6:]))
-        if isinstance(device, int):
-            return self.to_gpu(device)
-        raise ValueError('unknown device {!r}: use "@numpy" or "@cupy:0"'.format(device))
+        return self.to_gpu(device.device.id)
 
     # -- saving and loading ------------------------------------------------------
     def serialize(self, serializer):
@@ -666,6 +706,57 @@ class Sequential(ChainList):
 
     def __iter__(self):
         return iter(self._layers)
+
+    # -- joining (Chainer's list-like API) --
+    def extend(self, layers):
+        """Append every layer of ``layers`` (a Sequential or any iterable)."""
+        for layer in layers:
+            self.append(layer)
+
+    def __add__(self, other):
+        """``a + b``: a new Sequential with a's layers then b's (the same objects).
+
+        >>> import teachgrad.functions as F
+        >>> import teachgrad.links as L
+        >>> model = Sequential(L.Linear(4, 3), F.relu) + Sequential(L.Linear(3, 2))
+        >>> len(model), [name for name, _ in model.namedparams()][-2:]
+        (3, ['/1/W', '/1/b'])
+        """
+        if not isinstance(other, Sequential):
+            raise ValueError(
+                '+ joins two Sequentials, but the right side is a {}. To add one '
+                'layer, use model.append(layer) or model + Sequential(layer).'.format(
+                    type(other).__name__))
+        ret = Sequential()
+        ret.extend(self)
+        ret.extend(other)
+        return ret
+
+    def __iadd__(self, other):
+        if not isinstance(other, Sequential):
+            raise ValueError(
+                '+= extends a Sequential with another Sequential, but got a {}. To add '
+                'one layer, use model.append(layer).'.format(type(other).__name__))
+        self.extend(other)
+        return self
+
+    def flatten(self):
+        """A Sequential whose layers are those of every nested Sequential, in order.
+
+        >>> import teachgrad.functions as F
+        >>> import teachgrad.links as L
+        >>> inner = Sequential(L.Linear(3, 3), F.relu)
+        >>> outer = Sequential(L.Linear(4, 3), inner)
+        >>> len(outer), len(outer.flatten())
+        (2, 3)
+        """
+        ret = Sequential()
+        for layer in self:
+            if isinstance(layer, Sequential):
+                ret.extend(layer.flatten())
+            else:
+                ret.append(layer)
+        return ret
 
     def __len__(self):
         return len(self._layers)

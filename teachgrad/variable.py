@@ -317,6 +317,26 @@ class Variable:
         self._grad = backend.to_gpu(self._grad, device)
         self._node._set_data(self._data)
 
+    # -- devices (Chainer v7's Variable.to_device / .device) --
+    def to_device(self, device):
+        """Move data and grad to ``device`` (``'@numpy'``, ``'@cupy:0'``, -1, 0,
+        a device object), in place.
+
+        >>> import numpy as np
+        >>> x = Variable(np.ones(2, 'f'))
+        >>> x.to_device('@numpy'); x.device
+        <CpuDevice (numpy)>
+        """
+        device = backend.get_device(device)
+        self._data = device.send(self._data)
+        self._grad = device.send(self._grad)
+        self._node._set_data(self._data)
+
+    @property
+    def device(self):
+        """The device the data lives on (a CpuDevice or GpuDevice)."""
+        return backend.get_device_from_array(self._data)
+
     def summary(self):
         """One line: name (if any), shape and dtype."""
         return '<variable {}>'.format(

@@ -235,7 +235,3 @@ def test_get_digits_without_sklearn_says_how_to_install(monkeypatch):
     with pytest.raises(ImportError, match=r'pip install "teachgrad\[training\]"'):
         datasets.get_digits()
 
-
-def test_get_mnist_never_downloads_and_points_to_get_digits():
-    with pytest.raises(RuntimeError, match='never downloads.*get_digits'):
-        datasets.get_mnist()

@@ -17,3 +17,7 @@ from teachgrad.dataset.convert import concat_examples, to_device  # NOQA
 from teachgrad.dataset.dataset_mixin import DatasetMixin  # NOQA
 from teachgrad.dataset.iterator import Iterator  # NOQA
 from teachgrad.dataset import convert  # NOQA
+from teachgrad.dataset import download  # NOQA
+from teachgrad.dataset.download import (  # NOQA
+    get_dataset_root, set_dataset_root, get_dataset_directory, cached_download,
+    cache_or_load_file)

@@ -1,8 +1,8 @@
 """The 8x8 handwritten digits that ship with scikit-learn: real data, no download.
 
 1797 grey images of the digits 0-9 (pixel values 0-16), small enough that an
-MLP trains on them in seconds on a laptop. teachgrad never downloads data, so
-this is the default real data set of the lessons.
+MLP trains on them in seconds on a laptop. They need no download, so they are
+the real data set of the lessons, and the one to use offline.
 
 >>> train, test = get_digits()                       # doctest: +SKIP
 >>> x, t = train[0]                                  # doctest: +SKIP
@@ -80,17 +80,3 @@ def get_digits(withlabel=True, ndim=1, scale=1., dtype='float32', label_dtype='i
     return (TupleDataset(images[train_idx], labels[train_idx]),
             TupleDataset(images[test_idx], labels[test_idx]))
 
-
-def get_mnist(*args, **kwargs):
-    """Not available: MNIST must be downloaded, and teachgrad never downloads.
-
-    Use :func:`get_digits` (8x8 digits bundled with scikit-learn) instead, or
-    load MNIST yourself and wrap the arrays in a :class:`TupleDataset`.
-    """
-    raise RuntimeError(
-        'get_mnist() is not available: MNIST has to be downloaded and teachgrad '
-        'never downloads data. Use teachgrad.datasets.get_digits() instead: the '
-        '8x8 handwritten digits bundled with scikit-learn (train, test = '
-        'get_digits(); images of shape (64,), or ndim=3 for (1, 8, 8)). If you '
-        'have MNIST on disk, load the arrays yourself and wrap them in '
-        'TupleDataset(images, labels).')

@@ -13,6 +13,7 @@ import numpy
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
 from teachgrad.utils import sum_to as _sum_to
+from teachgrad.utils import type_check
 
 
 class Reshape(FunctionNode):
@@ -21,10 +22,30 @@ class Reshape(FunctionNode):
     def __init__(self, shape):
         self.shape = shape
 
+    def check_type_forward(self, in_types):
+        # Checked before forward so the error is type_check's InvalidType (a
+        # ValueError too) and names both sizes.
+        x_type, = in_types
+        known = tuple(s for s in self.shape if s != -1)
+        try:
+            if len(known) == len(self.shape):
+                type_check.expect(type_check.prod(x_type.shape) == type_check.prod(self.shape))
+            else:
+                type_check.expect(type_check.prod(x_type.shape) % type_check.prod(known) == 0)
+        except type_check.InvalidType as e:
+            x_shape = type_check.eval(x_type.shape)
+            raise type_check.InvalidType(e.expect, e.actual, hint=(
+                'How to fix: an array of shape {} has {} elements, and shape {} {}. '
+                'reshape keeps every element, so the new shape must hold exactly as '
+                'many (one dimension may be -1 to let it be computed).'.format(
+                    x_shape, _prod(x_shape), self.shape,
+                    'holds {}'.format(_prod(self.shape)) if len(known) == len(self.shape)
+                    else 'needs a multiple of {}'.format(_prod(known))))) from None
+
     def forward(self, x):
         try:
             return x.reshape(self.shape)
-        except ValueError:
+        except ValueError:      # reached only with config.type_check off
             raise ValueError(
                 'reshape: cannot reshape an array of shape {} ({} elements) into '
                 'shape {}; the number of elements must stay the same (one '
@@ -35,14 +56,41 @@ class Reshape(FunctionNode):
         return gy.reshape(self.inputs[0].shape)
 
 
+def _prod(shape):
+    n = 1
+    for s in shape:
+        n *= s
+    return n
+
+
 def reshape(x, shape):
     """Give ``x`` a new shape with the same elements.
+
+    At most one dimension may be -1: it becomes whatever makes the sizes
+    match. A shape that cannot hold the elements raises
+    :class:`~teachgrad.utils.type_check.InvalidType` (also a ValueError).
 
     >>> import numpy as np
     >>> reshape(np.arange(6, dtype='f'), (2, 3)).shape
     (2, 3)
+    >>> reshape(np.arange(6, dtype='f'), (-1, 2)).shape
+    (3, 2)
+    >>> reshape(np.arange(6, dtype='f'), (4, 2))        # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    teachgrad.utils.type_check.InvalidType:
+    Invalid operation is performed in: Reshape (Forward)
+    <BLANKLINE>
+    Expect: prod(in_types[0].shape) == prod((4, 2))
+    Actual: 6 != 8
+    ...
     """
-    return Reshape(tuple(shape) if not isinstance(shape, int) else (shape,)).apply((x,))[0]
+    shape = tuple(shape) if not isinstance(shape, int) else (shape,)
+    if sum(1 for s in shape if s == -1) > 1 or any(s < -1 for s in shape):
+        raise ValueError(
+            'reshape: the shape {} is not valid: dimensions are sizes >= 0, and only '
+            'one of them may be -1 (the one computed from the others).'.format(shape))
+    return Reshape(shape).apply((x,))[0]
 
 
 class Transpose(FunctionNode):

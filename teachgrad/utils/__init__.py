@@ -39,3 +39,6 @@ def force_type(dtype, value):
     if backend.is_array(value) and value.dtype != dtype:
         return value.astype(dtype, copy=False)
     return value
+
+
+from teachgrad.utils import type_check  # NOQA  (checks of a function's inputs)
