@@ -31,12 +31,14 @@ _SUBMODULES = {
     'datasets', 'dataset', 'iterators', 'training', 'gradient_check',
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
 }
+_SUBMODULES |= {'function_hook', 'function_hooks', 'distributions'}
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',
     'report': 'reporter', 'report_scope': 'reporter', 'Reporter': 'reporter',
     'Summary': 'reporter', 'DictSummary': 'reporter',
 }
+_NAMES.update({'FunctionHook': 'function_hook', 'get_function_hooks': 'function_hook'})
 
 
 def __getattr__(name):
