@@ -39,3 +39,7 @@ def force_type(dtype, value):
     if backend.is_array(value) and value.dtype != dtype:
         return value.astype(dtype, copy=False)
     return value
+
+
+# Chainer's helpers under teachgrad.utils (their own files in this package).
+from teachgrad.utils.experimental import experimental  # NOQA
