@@ -85,6 +85,10 @@ def install_alias():
     if not any(isinstance(f, ChainerAlias) for f in sys.meta_path):
         sys.meta_path.insert(0, ChainerAlias())
     sys.modules.setdefault('chainerx', _stub_chainerx())
+    prelude = os.environ.get('CHAINER_DOCS_PRELUDE')
+    if prelude:         # --prelude: stand-ins for APIs another branch is adding
+        with open(prelude) as f:
+            exec(compile(f.read(), prelude, 'exec'), {'__name__': '__prelude__'})
 
 
 # ----------------------------------------------------------------------------
@@ -804,7 +808,11 @@ def main(argv=None):
     parser.add_argument('--script-timeout', type=int, default=600,
                         help='seconds per example script (default 600)')
     parser.add_argument('--json', help='also write all results to this file')
+    parser.add_argument('--prelude', help='a Python file run in every child first (for '
+                        'example stand-ins for APIs that another branch adds)')
     opts = parser.parse_args(argv)
+    if opts.prelude:
+        os.environ['CHAINER_DOCS_PRELUDE'] = os.path.abspath(opts.prelude)
     if not os.path.isdir(os.path.join(opts.chainer, 'chainer')):
         parser.error('--chainer {!r} has no chainer/ folder: give the root of a Chainer '
                      'checkout (the folder with docs/, chainer/ and examples/)'.format(opts.chainer))
