@@ -34,6 +34,10 @@ _State = collections.namedtuple(
     '_State', 'order position epoch is_new_epoch previous_epoch_detail')
 
 
+def _is_int(value):
+    return isinstance(value, (int, numpy.integer)) and not isinstance(value, bool)
+
+
 class MultiprocessIterator(Iterator):
     """Minibatches of ``batch_size`` examples, loaded by background workers.
 
@@ -70,18 +74,18 @@ class MultiprocessIterator(Iterator):
     def __init__(self, dataset, batch_size, repeat=True, shuffle=None, n_processes=None,
                  n_prefetch=1, shared_mem=None, order_sampler=None, dataset_timeout=30.0,
                  maxtasksperchild=None):
-        if isinstance(batch_size, bool) or int(batch_size) != batch_size or batch_size < 1:
+        if not _is_int(batch_size) or batch_size < 1:
             raise ValueError('batch_size must be a positive integer, not {!r}'.format(
                 batch_size))
         if len(dataset) == 0:
             raise ValueError('MultiprocessIterator got an empty dataset: there is nothing to '
                              'iterate over')
-        if n_processes is not None and (int(n_processes) != n_processes or n_processes < 1):
+        if n_processes is not None and (not _is_int(n_processes) or n_processes < 1):
             raise ValueError('n_processes must be a positive integer (or None for one per CPU),'
                              ' not {!r}'.format(n_processes))
-        if int(n_prefetch) != n_prefetch:
+        if not _is_int(n_prefetch):
             raise ValueError('n_prefetch must be an integer, not {!r}'.format(n_prefetch))
-        if shared_mem is not None and (int(shared_mem) != shared_mem or shared_mem < 0):
+        if shared_mem is not None and (not _is_int(shared_mem) or shared_mem < 0):
             raise ValueError('shared_mem must be None or a number of bytes, not {!r}'.format(
                 shared_mem))
         if shuffle is not None and order_sampler is not None:
