@@ -134,8 +134,15 @@ def test_bad_arguments_teach():
         MultiprocessIterator([1, 2], 1, shuffle=True, order_sampler=ShuffleOrderSampler())
     with pytest.raises(ValueError, match='shared_mem must be None or a number of bytes'):
         MultiprocessIterator([1, 2], 1, shared_mem='big')
-    it = MultiprocessIterator([1, 2, 3], 2, order_sampler=lambda order, pos: order[:2])
     with pytest.raises(ValueError, match='returned 2 indices for a dataset of 3'):
-        next(it)
-        next(it)
+        MultiprocessIterator([1, 2, 3], 2, order_sampler=lambda order, pos: order[:2])
+    calls = []
+
+    def shrinking(order, pos):          # right the first time, wrong at the epoch's end
+        calls.append(pos)
+        return order if len(calls) == 1 else order[:2]
+    it = MultiprocessIterator([1, 2, 3], 2, order_sampler=shrinking)
+    with pytest.raises(ValueError, match='returned 2 indices for a dataset of 3'):
+        for _ in range(3):
+            next(it)
     it.finalize()
