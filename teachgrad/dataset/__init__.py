@@ -17,3 +17,4 @@ from teachgrad.dataset.convert import concat_examples, to_device  # NOQA
 from teachgrad.dataset.dataset_mixin import DatasetMixin  # NOQA
 from teachgrad.dataset.iterator import Iterator  # NOQA
 from teachgrad.dataset import convert  # NOQA
+from teachgrad.dataset.convert import Converter, converter  # NOQA

@@ -20,3 +20,5 @@ from teachgrad.datasets.sub_dataset import (  # NOQA
     get_cross_validation_datasets_random)
 from teachgrad.datasets.transform_dataset import TransformDataset  # NOQA
 from teachgrad.datasets.digits import get_digits, get_mnist  # NOQA
+from teachgrad.datasets.sub_dataset import split_dataset_n, split_dataset_n_random  # NOQA
+from teachgrad.datasets.image_dataset import ImageDataset, LabeledImageDataset  # NOQA
