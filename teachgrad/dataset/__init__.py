@@ -18,3 +18,5 @@ from teachgrad.dataset.dataset_mixin import DatasetMixin  # NOQA
 from teachgrad.dataset.iterator import Iterator  # NOQA
 from teachgrad.dataset import convert  # NOQA
 from teachgrad.dataset.convert import Converter, converter  # NOQA
+from teachgrad.dataset.tabular import TabularDataset  # NOQA
+from teachgrad.dataset import tabular  # NOQA

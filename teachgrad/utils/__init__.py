@@ -43,3 +43,4 @@ def force_type(dtype, value):
 
 # Chainer's helpers under teachgrad.utils (their own files in this package).
 from teachgrad.utils.experimental import experimental  # NOQA
+from teachgrad.utils import cache  # NOQA
