@@ -86,7 +86,9 @@ class Distribution(object):
         raise NotImplementedError('{} cannot be sampled'.format(type(self).__name__))
 
     def _no(self, what):
-        raise NotImplementedError('{} does not provide {}'.format(type(self).__name__, what))
+        raise NotImplementedError('{} does not provide {} in teachgrad (it has: log_prob, prob, '
+                                  'sample, entropy, mean, stddev, variance where defined)'
+                                  .format(type(self).__name__, what))
 
     def log_prob(self, x):
         """Logarithm of the probability (density or mass) of ``x``."""
@@ -116,6 +118,42 @@ class Distribution(object):
     def stddev(self):
         """Standard deviation of each distribution of the batch."""
         return self.variance ** 0.5
+
+    # Statistics some distributions have; the base says plainly which one is missing.
+    def cdf(self, x):
+        """Cumulative distribution function at ``x``."""
+        self._no('cdf')
+
+    def log_cdf(self, x):
+        """Logarithm of the cumulative distribution function at ``x``."""
+        self._no('log_cdf')
+
+    def icdf(self, x):
+        """Inverse of the cumulative distribution function."""
+        self._no('icdf')
+
+    def survival_function(self, x):
+        """1 - cdf(x)."""
+        self._no('survival_function')
+
+    def log_survival_function(self, x):
+        """log(1 - cdf(x))."""
+        self._no('log_survival_function')
+
+    @property
+    def mode(self):
+        """Most likely value of each distribution of the batch."""
+        self._no('mode')
+
+    @property
+    def covariance(self):
+        """Covariance of each distribution of the batch."""
+        self._no('covariance')
+
+    @property
+    def support(self):
+        """The set of possible values, in words (``'real'``, ``'{0, 1}'``)."""
+        self._no('support')
 
     def __repr__(self):
         params = self.params

@@ -267,3 +267,12 @@ def test_register_kl_for_a_new_pair():
     a, b = Shifted(LOC, SCALE), D.Normal(LOC, SCALE)
     teachgrad.kl_divergence(a, b)
     assert seen == [(a, b)]
+
+
+def test_missing_statistics_say_so():
+    with pytest.raises(NotImplementedError, match='Normal does not provide cdf'):
+        D.Normal(LOC, SCALE).cdf(X)
+    with pytest.raises(NotImplementedError, match='Bernoulli does not provide mode'):
+        D.Bernoulli(p=P).mode
+    assert D.Normal(LOC, SCALE).support == 'real' and D.Bernoulli(p=P).support == '{0, 1}'
+    assert D.Independent(D.Bernoulli(p=P)).support == '{0, 1}'
