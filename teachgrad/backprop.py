@@ -84,7 +84,7 @@ def backward_steps(y, retain_grad=False):
                 gys[i] = _zeros(outputs[i], gys)
         gys = tuple(gys)
         if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
-            gxs = _function_hook.backward_with_hooks(f, gys)
+            gxs = _function_hook._backward_with_hooks(f, gys)
         else:
             gxs = f._backward(gys)
         if type(gxs) is not tuple:

@@ -107,7 +107,7 @@ class FunctionHook(object):
 
 # -- used by FunctionNode (forward) and backprop (backward) while a hook is on --
 
-def hooks_of(function):
+def _hooks_of(function):
     """The hooks that apply to ``function``: the global ones, then its own."""
     hooks = get_function_hooks()
     local = function.__dict__.get('_local_function_hooks')
@@ -117,9 +117,9 @@ def hooks_of(function):
     return list(hooks.values())
 
 
-def forward_with_hooks(function, xs):
+def _forward_with_hooks(function, xs):
     """``function._forward(xs)`` with every applicable hook called around it."""
-    hooks = hooks_of(function)
+    hooks = _hooks_of(function)
     in_data = tuple(xs)
     for hook in hooks:
         hook.forward_preprocess(function, in_data)
@@ -129,9 +129,9 @@ def forward_with_hooks(function, xs):
     return ys
 
 
-def backward_with_hooks(function, gys):
+def _backward_with_hooks(function, gys):
     """``function._backward(gys)`` with every applicable hook called around it."""
-    hooks = hooks_of(function)
+    hooks = _hooks_of(function)
     in_data = tuple(_input_array(node) for node in function.inputs)
     out_grad = tuple(gys)
     for hook in hooks:
@@ -147,19 +147,19 @@ def _input_array(node):
     return var.data if var is not None else node.data
 
 
-def local_hooks(function):
+def _local_hooks(function):
     hooks = function.__dict__.get('_local_function_hooks')
     if hooks is None:
         hooks = function._local_function_hooks = collections.OrderedDict()
     return hooks
 
 
-def add_local_hook(function, hook, name=None):
+def _add_local_hook(function, hook, name=None):
     if not isinstance(hook, FunctionHook):
         raise TypeError('add_hook takes a FunctionHook (for example TimerHook()), but got '
                         '{}'.format(type(hook).__name__))
     name = hook.name if name is None else name
-    hooks = local_hooks(function)
+    hooks = _local_hooks(function)
     if name in hooks:
         raise KeyError('{} already has a hook named {!r}; delete_hook({!r}) first or pass '
                        'another name'.format(type(function).__name__, name, name))
@@ -168,8 +168,8 @@ def add_local_hook(function, hook, name=None):
     hook.added(function)
 
 
-def delete_local_hook(function, name):
-    hooks = local_hooks(function)
+def _delete_local_hook(function, name):
+    hooks = _local_hooks(function)
     if name not in hooks:
         raise KeyError('{} has no hook named {!r}; its hooks are {}'.format(
             type(function).__name__, name, list(hooks)))

@@ -91,7 +91,7 @@ class FunctionNode:
         nodes = [x._node for x in inputs]
         xs = [x._data for x in inputs]
         if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
-            ys = _function_hook.forward_with_hooks(self, xs)
+            ys = _function_hook._forward_with_hooks(self, xs)
         else:
             ys = self._forward(xs)
         requires_grad = False
@@ -173,15 +173,15 @@ class FunctionNode:
     @property
     def local_function_hooks(self):
         """The hooks registered on this function alone, by name."""
-        return _function_hook.local_hooks(self)
+        return _function_hook._local_hooks(self)
 
     def add_hook(self, hook, name=None):
         """Register a :class:`~teachgrad.FunctionHook` for this function only."""
-        _function_hook.add_local_hook(self, hook, name)
+        _function_hook._add_local_hook(self, hook, name)
 
     def delete_hook(self, name):
         """Unregister the hook added under ``name`` by :meth:`add_hook`."""
-        _function_hook.delete_local_hook(self, name)
+        _function_hook._delete_local_hook(self, name)
 
     def __repr__(self):
         return '<{} {}>'.format(type(self).__name__, self.label)
