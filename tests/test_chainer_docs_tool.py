@@ -132,3 +132,16 @@ def test_literal_blocks_after_double_colon_are_not_run():
     page = 'Shown only::\n\n  >>> f = 1\n\nTested:\n\n  >>> f = 2\n'
     blocks = tool.extract_blocks(page)
     assert [(b.kind, b.code) for b in blocks] == [('doctest-block', '>>> f = 2\n')]
+
+
+def test_expected_traceback_in_testoutput():
+    import signal
+    signal.signal(signal.SIGALRM, tool._on_alarm)
+    want = 'Traceback (most recent call last):\n...\nValueError: bad shape\n'
+    flags = tool._parse_flags('-IGNORE_EXCEPTION_DETAIL', tool.DEFAULT_FLAGS)
+    assert tool.run_testcode("raise ValueError('bad shape')\n", want, {}, 'b', flags, 5) == \
+        (True, None)
+    ok, err = tool.run_testcode("raise ValueError('other')\n", want, {}, 'b', flags, 5)
+    assert not ok and "expected 'ValueError: bad shape', got 'ValueError: other'" in err
+    ok, err = tool.run_testcode("pass\n", want, {}, 'b', flags, 5)
+    assert not ok and 'output differs' in err

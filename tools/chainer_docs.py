@@ -13,6 +13,10 @@ modules they import). Nothing of Chainer's is copied into this repository.
     python tools/chainer_docs.py --chainer PATH scripts     # examples/*/train_*.py, tiny settings
     python tools/chainer_docs.py --chainer PATH all
 
+Data that would be downloaded (get_mnist, get_cifar10/100, get_ptb_words...)
+is replaced by small seeded stand-ins of the same shapes and types, in pages
+and scripts alike (``--no-standins`` uses the real getters).
+
 Each page (or docstring, or script) runs in a child process of its own, in a
 scratch directory, so a crash, a hang or a file written by a snippet cannot
 affect the next one. Blocks of one page run in order in one namespace, as
@@ -349,7 +353,9 @@ def run_testcode(code, want, globs, name, flags, timeout):
         return True, None
     # With an expected output, let doctest compare (it knows tracebacks and flags).
     globs['__block_code__'] = compile(code, name, 'exec')
-    example = doctest.Example('exec(__block_code__)\n', want)
+    m = doctest.DocTestParser._EXCEPTION_RE.match(want)     # an expected traceback
+    example = doctest.Example('exec(__block_code__)\n', want,
+                              exc_msg=m.group('msg') if m else None)
     test = doctest.DocTest([example], globs, name, name, 0, None)
     runner = _Runner(optionflags=flags, verbose=False)
     signal.alarm(timeout)
@@ -372,6 +378,8 @@ def run_page(path, timeout):
     """Run every block of one rst page in one namespace; return a result dict."""
     install_alias()
     _numpy_printing()
+    if not os.environ.get('CHAINER_DOCS_NO_STANDINS'):
+        _install_standins()
     with open(path, encoding='utf-8') as f:
         blocks = extract_blocks(f.read(), os.path.dirname(path), path)
     globs = {'__name__': '__main__'}
@@ -613,10 +621,6 @@ def _install_standins():
         getter.standin = True
         return getter
 
-    D.get_mnist = make((1, 28, 28), 10)
-    D.get_fashion_mnist = make((1, 28, 28), 10)
-    D.get_cifar10 = make((3, 32, 32), 10)
-    D.get_cifar100 = make((3, 32, 32), 100)
     vocab = ['<eos>', '<unk>'] + ['w{}'.format(i) for i in range(98)]
 
     def get_ptb_words():
@@ -624,14 +628,29 @@ def _install_standins():
 
     def get_ptb_words_vocabulary():
         return {w: i for i, w in enumerate(vocab)}
-    D.get_ptb_words = get_ptb_words
-    D.get_ptb_words_vocabulary = get_ptb_words_vocabulary
+    standins = {
+        'get_mnist': make((1, 28, 28), 10), 'get_fashion_mnist': make((1, 28, 28), 10),
+        'get_cifar10': make((3, 32, 32), 10), 'get_cifar100': make((3, 32, 32), 100),
+        'get_ptb_words': get_ptb_words, 'get_ptb_words_vocabulary': get_ptb_words_vocabulary,
+    }
+    # the getters are reached as datasets.get_mnist and as datasets.mnist.get_mnist
+    modules = [D]
+    for name in ('mnist', 'fashion_mnist', 'cifar', 'ptb'):
+        try:
+            modules.append(importlib.import_module('teachgrad.datasets.' + name))
+        except ImportError:
+            pass
+    for module in modules:
+        for name, getter in standins.items():
+            if module is D or hasattr(module, name):
+                setattr(module, name, getter)
 
 
 def run_script(script, args):
     """Run one example script unchanged (through the import alias); return (ok, error)."""
     install_alias()
-    _install_standins()
+    if not os.environ.get('CHAINER_DOCS_NO_STANDINS'):
+        _install_standins()
     import runpy
     import matplotlib
     matplotlib.use('Agg')
@@ -810,7 +829,12 @@ def main(argv=None):
     parser.add_argument('--json', help='also write all results to this file')
     parser.add_argument('--prelude', help='a Python file run in every child first (for '
                         'example stand-ins for APIs that another branch adds)')
+    parser.add_argument('--no-standins', action='store_true',
+                        help='use the real dataset getters (they download) instead of the '
+                        'small seeded stand-ins')
     opts = parser.parse_args(argv)
+    if opts.no_standins:
+        os.environ['CHAINER_DOCS_NO_STANDINS'] = '1'
     if opts.prelude:
         os.environ['CHAINER_DOCS_PRELUDE'] = os.path.abspath(opts.prelude)
     if not os.path.isdir(os.path.join(opts.chainer, 'chainer')):
