@@ -229,3 +229,29 @@ def test_experimental_warns_future_warning_and_can_be_silenced():
         teachgrad.disable_experimental_feature_warning = False
     with pytest.raises(TypeError, match='name of the API as a string'):
         utils.experimental(f)
+
+
+# -- StandardUpdater with named optimizers (the DCGAN example) ---------------------------
+def test_updater_subclass_with_named_optimizers_and_no_main():
+    from teachgrad import iterators, optimizers
+    import teachgrad.links as L
+    gen, dis = L.Linear(2, 2), L.Linear(2, 1)
+    opts = {}
+    for name, link in (('gen', gen), ('dis', dis)):
+        opts[name] = optimizers.SGD(lr=0.1)
+        opts[name].setup(link)
+
+    class GANUpdater(training.updaters.StandardUpdater):
+        def update_core(self):
+            batch = self.get_iterator('main').next()
+            x = concat_examples(batch)
+            for name, link in (('gen', gen), ('dis', dis)):
+                self.get_optimizer(name).update(lambda: F.sum(dis(gen(x))))
+
+    data = [np.ones(2, np.float32)] * 4
+    updater = GANUpdater(iterators.SerialIterator(data, 2), opts)
+    w0 = gen.W.array.copy()
+    updater.update()
+    assert updater.iteration == 1 and not np.array_equal(gen.W.array, w0)
+    with pytest.raises(ValueError, match=r"iterator named 'main'.*\['train'\]"):
+        training.updaters.StandardUpdater({'train': iterators.SerialIterator(data, 2)}, opts)
