@@ -25,6 +25,9 @@ from teachgrad import functions  # NOQA
 
 __version__ = '0.1.0'
 
+# Set to True to silence the FutureWarning of teachgrad.utils.experimental().
+disable_experimental_feature_warning = False
+
 # Submodules and names loaded on first use, so `import teachgrad` stays light
 # (numpy only) while `teachgrad.links`, `from teachgrad import Chain` and
 # Chainer's other spellings all work.
@@ -35,12 +38,17 @@ _SUBMODULES = {
 }
 _SUBMODULES |= {'backends', 'testing'}   # devices (backends.cuda); test helpers
 _ALIASES = {'cuda': 'teachgrad.backends.cuda'}   # Chainer's old chainer.cuda
+_SUBMODULES |= {'function_hook', 'function_hooks', 'distributions'}
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',
     'report': 'reporter', 'report_scope': 'reporter', 'Reporter': 'reporter',
     'Summary': 'reporter', 'DictSummary': 'reporter',
 }
+_NAMES.update({'FunctionHook': 'function_hook', 'get_function_hooks': 'function_hook'})
+_NAMES.update({'Distribution': 'distribution', 'kl_divergence': 'distribution',
+               'register_kl': 'distribution', 'cross_entropy': 'distribution'})
+_SUBMODULES |= {'distribution'}
 
 
 def __getattr__(name):

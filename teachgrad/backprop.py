@@ -18,6 +18,7 @@ import heapq
 import warnings
 
 from teachgrad import backend
+from teachgrad import function_hook as _function_hook
 
 
 class BackwardStep:
@@ -82,7 +83,10 @@ def backward_steps(y, retain_grad=False):
             if g is None:       # an output nobody used: its grad is zero
                 gys[i] = _zeros(outputs[i], gys)
         gys = tuple(gys)
-        gxs = f._backward(gys)
+        if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
+            gxs = _function_hook._backward_with_hooks(f, gys)
+        else:
+            gxs = f._backward(gys)
         if type(gxs) is not tuple:
             gxs = (gxs,)
         if len(gxs) != len(f.inputs):

@@ -32,6 +32,7 @@ import weakref
 import numpy
 
 from teachgrad import backend
+from teachgrad import function_hook as _function_hook
 from teachgrad.configuration import config
 from teachgrad.utils import type_check as _type_check
 from teachgrad.variable import Variable
@@ -89,10 +90,14 @@ class FunctionNode:
         """
         inputs = [x if isinstance(x, Variable) else _input_variable(x) for x in inputs]
         nodes = [x._node for x in inputs]
+        xs = [x._data for x in inputs]
         # -- type-check hook (see teachgrad/utils/type_check.py) --
         if config.type_check and hasattr(self, 'check_type_forward'):
-            _type_check.check_forward(self, [x._data for x in inputs])
-        ys = self._forward([x._data for x in inputs])
+            _type_check.check_forward(self, xs)
+        if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
+            ys = _function_hook._forward_with_hooks(self, xs)
+        else:
+            ys = self._forward(xs)
         requires_grad = False
         if config.enable_backprop:
             for n in nodes:
@@ -167,6 +172,20 @@ class FunctionNode:
     def get_retained_outputs(self):
         """The outputs kept by :meth:`retain_outputs`, as Variables."""
         return tuple(Variable(a, requires_grad=False) for a in self._retained_outputs)
+
+    # -- function hooks on this function only (see teachgrad/function_hook.py) --
+    @property
+    def local_function_hooks(self):
+        """The hooks registered on this function alone, by name."""
+        return _function_hook._local_hooks(self)
+
+    def add_hook(self, hook, name=None):
+        """Register a :class:`~teachgrad.FunctionHook` for this function only."""
+        _function_hook._add_local_hook(self, hook, name)
+
+    def delete_hook(self, name):
+        """Unregister the hook added under ``name`` by :meth:`add_hook`."""
+        _function_hook._delete_local_hook(self, name)
 
     def __repr__(self):
         return '<{} {}>'.format(type(self).__name__, self.label)

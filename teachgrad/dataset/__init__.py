@@ -21,3 +21,6 @@ from teachgrad.dataset import download  # NOQA
 from teachgrad.dataset.download import (  # NOQA
     get_dataset_root, set_dataset_root, get_dataset_directory, cached_download,
     cache_or_load_file)
+from teachgrad.dataset.convert import Converter, converter  # NOQA
+from teachgrad.dataset.tabular import TabularDataset  # NOQA
+from teachgrad.dataset import tabular  # NOQA

@@ -96,3 +96,83 @@ def _concat(arrays, padding):
     for i, a in enumerate(arrays):
         result[(i,) + tuple(slice(s) for s in a.shape)] = a
     return result
+
+
+# -- converters as objects (Chainer v7's Converter and @converter()) ----------
+
+class Converter(object):
+    """Base class of converters: ``converter(batch, device)`` returns the converted batch.
+
+    A converter turns what an iterator hands out (a list of examples) into
+    what the model takes, and sends it to ``device``. Subclass it and define
+    ``__call__(self, batch, device)``, or decorate a function with
+    :func:`converter`.
+
+    >>> import numpy as np
+    >>> class Scale(Converter):
+    ...     def __init__(self, factor):
+    ...         self.factor = factor
+    ...     def __call__(self, batch, device=None):
+    ...         return concat_examples(batch, device) * self.factor
+    >>> Scale(10)([np.array([1, 2]), np.array([3, 4])], None)
+    array([[10, 20],
+           [30, 40]])
+    """
+
+    def __call__(self, batch, device):
+        raise NotImplementedError(
+            '{} must define __call__(self, batch, device) returning the converted batch'
+            .format(type(self).__name__))
+
+
+class _FunctionConverter(Converter):
+    """A function turned into a Converter; its ``device`` argument is normalised first."""
+
+    def __init__(self, func):
+        if not callable(func):
+            raise TypeError('converter() decorates a function (batch, device) -> batch, but '
+                            'got {}'.format(type(func).__name__))
+        self.base_callable = func
+        self.__doc__ = func.__doc__
+        self.__name__ = getattr(func, '__name__', type(func).__name__)
+        self.__wrapped__ = func
+
+    def __call__(self, *args, **kwargs):
+        if len(args) >= 2:
+            args = (args[0], _device_object(args[1])) + tuple(args[2:])
+        elif 'device' in kwargs:
+            kwargs['device'] = _device_object(kwargs['device'])
+        return self.base_callable(*args, **kwargs)
+
+    def __repr__(self):
+        return '<converter {}>'.format(self.__name__)
+
+
+def _device_object(spec):
+    # An int or string device (the old style, e.g. -1 or 0) becomes a device
+    # object with .send and .xp when the backend provides them; None stays None.
+    if spec is None:
+        return None
+    get_device = getattr(backend, 'get_device', None)
+    return spec if get_device is None or hasattr(spec, 'send') else get_device(spec)
+
+
+def converter():
+    """Decorator: turn a function ``f(batch, device)`` into a :class:`Converter`.
+
+    The decorated function can be passed wherever a converter goes
+    (``StandardUpdater(..., converter=f)``, ``Evaluator``); a device given
+    as a number or string (``-1``, ``'@numpy'``) reaches it as a device
+    object where the backend has those.
+
+    >>> import numpy as np
+    >>> @converter()
+    ... def halve(batch, device):
+    ...     return to_device(device, concat_examples(batch) / 2)
+    >>> isinstance(halve, Converter)
+    True
+    >>> halve([np.array([2.]), np.array([4.])], None)
+    array([[1.],
+           [2.]])
+    """
+    return _FunctionConverter

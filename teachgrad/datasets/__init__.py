@@ -26,3 +26,5 @@ from teachgrad.datasets.mnist import get_mnist  # NOQA
 from teachgrad.datasets.fashion_mnist import get_fashion_mnist, get_fashion_mnist_labels  # NOQA
 from teachgrad.datasets.cifar import get_cifar10, get_cifar100  # NOQA
 from teachgrad.datasets.ptb import get_ptb_words, get_ptb_words_vocabulary  # NOQA
+from teachgrad.datasets.sub_dataset import split_dataset_n, split_dataset_n_random  # NOQA
+from teachgrad.datasets.image_dataset import ImageDataset, LabeledImageDataset  # NOQA

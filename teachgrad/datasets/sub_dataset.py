@@ -115,3 +115,37 @@ def get_cross_validation_datasets_random(dataset, n_folds, seed=None):
     else:
         order = numpy.random.RandomState(seed).permutation(n)
     return get_cross_validation_datasets(dataset, n_folds, order)
+
+
+def split_dataset_n(dataset, n, order=None):
+    """Split into ``n`` SubDatasets of ``len(dataset) // n`` examples each.
+
+    The ``len(dataset) % n`` examples at the end (of ``order``) are left out.
+
+    >>> [list(s) for s in split_dataset_n(list(range(7)), 3)]
+    [[0, 1], [2, 3], [4, 5]]
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, numpy.integer)) or n < 1:
+        raise ValueError('split_dataset_n: n must be a positive integer (the number of '
+                         'parts), not {!r}'.format(n))
+    size = len(dataset) // n
+    return [SubDataset(dataset, size * i, size * (i + 1), order) for i in range(n)]
+
+
+def split_dataset_n_random(dataset, n, seed=None):
+    """Split into ``n`` SubDatasets of ``len(dataset) // n`` randomly chosen examples each.
+
+    No example is in two parts. ``seed`` fixes the split (the order is
+    ``numpy.random.RandomState(seed).permutation(len(dataset))``); without it
+    numpy's global random state is used, so ``np.random.seed`` reproduces it.
+
+    >>> parts = split_dataset_n_random(list(range(10)), 3, seed=0)
+    >>> [list(p) for p in parts]
+    [[2, 8, 4], [9, 1, 6], [7, 3, 0]]
+    """
+    n_examples = len(dataset)
+    if seed is None:
+        order = numpy.random.permutation(n_examples)
+    else:
+        order = numpy.random.RandomState(seed).permutation(n_examples)
+    return split_dataset_n(dataset, n, order)

@@ -9,3 +9,4 @@
 """
 from teachgrad.iterators.serial_iterator import SerialIterator  # NOQA
 from teachgrad.iterators.order_samplers import OrderSampler, ShuffleOrderSampler  # NOQA
+from teachgrad.iterators.multiprocess_iterator import MultiprocessIterator  # NOQA

@@ -42,3 +42,6 @@ def force_type(dtype, value):
 
 
 from teachgrad.utils import type_check  # NOQA  (checks of a function's inputs)
+# Chainer's helpers under teachgrad.utils (their own files in this package).
+from teachgrad.utils.experimental import experimental  # NOQA
+from teachgrad.utils import cache  # NOQA

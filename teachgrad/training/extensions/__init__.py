@@ -14,3 +14,4 @@ from teachgrad.training.extensions.value_observation import observe_value, obser
 from teachgrad.training.extensions.fail_on_nonnumber import FailOnNonNumber  # NOQA
 from teachgrad.training.extensions.exponential_shift import ExponentialShift  # NOQA
 from teachgrad.training.extensions.computational_graph import DumpGraph, dump_graph  # NOQA
+from teachgrad.training.extensions.micro_average import MicroAverage  # NOQA

@@ -44,9 +44,11 @@ class StandardUpdater(Updater):
                  loss_func=None, loss_scale=None, auto_new_epoch=True):
         self._iterators = dict(iterator) if isinstance(iterator, dict) else {'main': iterator}
         self._optimizers = dict(optimizer) if isinstance(optimizer, dict) else {'main': optimizer}
-        if 'main' not in self._iterators or 'main' not in self._optimizers:
-            raise ValueError("StandardUpdater needs an iterator and an optimizer named "
-                             "'main' when given dicts")
+        # Only the iterator must be 'main' (epochs are counted on it); a subclass with its
+        # own update_core may name its optimizers freely (a GAN's 'gen' and 'dis').
+        if 'main' not in self._iterators:
+            raise ValueError("StandardUpdater needs an iterator named 'main' when given a dict "
+                             "of iterators, but the names are {}".format(sorted(self._iterators)))
         for name, opt in self._optimizers.items():
             if getattr(opt, 'target', None) is None:
                 raise ValueError(
