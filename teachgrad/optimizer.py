@@ -55,19 +55,56 @@ class Hyperparameter:
     ``optimizer.lr = 0.1`` changes every rule, while ``rule.hyperparam.lr``
     can still be set for one parameter.
 
-    >>> parent = Hyperparameter(); parent.lr = 0.1
+    ``checks`` maps a name to the values it accepts (keyword arguments of
+    :func:`teachgrad._checks.check_real`, or ``bool``); a set that has none
+    uses its parent's. Every assignment is checked, so a bad value is
+    refused on the line that sets it, never steps later inside an update.
+
+    >>> parent = Hyperparameter(checks={'lr': {'low': 0}}, owner='SGD')
+    >>> parent.lr = 0.1
     >>> child = Hyperparameter(parent)
     >>> child.lr
     0.1
+    >>> child.lr = -1
+    Traceback (most recent call last):
+    ...
+    ValueError: SGD: lr must be a number in [0, inf), but got -1.
     """
 
-    def __init__(self, parent=None):
-        self._parent = parent
+    def __init__(self, parent=None, checks=None, owner=None):
+        object.__setattr__(self, '_parent', parent)
+        object.__setattr__(self, '_checks', checks)
+        object.__setattr__(self, '_owner', owner)
 
     def __getattr__(self, name):
-        if '_parent' not in self.__dict__ or self._parent is None:
+        if name.startswith('_') or self.__dict__.get('_parent') is None:
             raise AttributeError('hyperparameter {!r} is not set'.format(name))
         return getattr(self._parent, name)
+
+    def __setattr__(self, name, value):
+        if not name.startswith('_'):
+            value = self.check(name, value)
+        object.__setattr__(self, name, value)
+
+    def _lookup(self, attr):
+        hp = self
+        while hp is not None:
+            found = hp.__dict__.get(attr)
+            if found is not None:
+                return found
+            hp = hp.__dict__.get('_parent')
+        return None
+
+    def check(self, name, value):
+        """``value`` if ``name`` accepts it; a teaching error otherwise."""
+        from teachgrad import _checks
+        spec = (self._lookup('_checks') or {}).get(name)
+        owner = self._lookup('_owner') or 'the optimizer'
+        if spec is None:
+            return value
+        if spec is bool:
+            return _checks.check_bool(owner, name, value)
+        return _checks.check_real(owner, name, value, **spec)
 
     @property
     def parent(self):
@@ -76,7 +113,7 @@ class Hyperparameter:
     def get_dict(self):
         """Every entry visible here, the parent's included."""
         d = {} if self._parent is None else self._parent.get_dict()
-        d.update((k, v) for k, v in self.__dict__.items() if k != '_parent')
+        d.update((k, v) for k, v in self.__dict__.items() if not k.startswith('_'))
         return d
 
     def __repr__(self):
@@ -141,10 +178,28 @@ class UpdateRule:
         except KeyError:
             del self._post_update_hooks[name]
 
+    def check_ready(self, param):
+        """Raise, before anything changes, if updating ``param`` would fail.
+
+        The hyperparameters were checked when they were set; the default
+        checks that the grad fits the parameter, and rules add their own.
+        """
+        data, grad = param.data, param.grad
+        if data is None or grad is None:
+            return
+        if grad.shape != data.shape or grad.dtype != data.dtype:
+            raise ValueError(
+                '{}: the grad of {} has shape {} ({}) but the parameter has shape {} '
+                '({}); a gradient must match its parameter. Was param.data '
+                'replaced after backward? Call model.cleargrads() and run backward '
+                'again.'.format(type(self).__name__, param.name, grad.shape, grad.dtype,
+                                data.shape, data.dtype))
+
     def update(self, param):
         """Update ``param`` from ``param.grad`` (nothing if disabled)."""
         if not self.enabled:
             return
+        self.check_ready(param)
         self.t += 1
         if param.data is not None and self._state is None:
             self._state = {}
@@ -327,7 +382,7 @@ class Optimizer:
         hp = getattr(self, 'hyperparam', None)
         items = hp.__dict__.items() if hp is not None else ()
         return '{}({})'.format(type(self).__name__, ', '.join(
-            '{}={!r}'.format(k, v) for k, v in items if k != '_parent'))
+            '{}={!r}'.format(k, v) for k, v in items if not k.startswith('_')))
 
 
 def _warn_if_nothing_to_train(link):
@@ -358,9 +413,13 @@ class GradientMethod(Optimizer):
     """An optimizer that updates each parameter from its gradient with an
     :class:`UpdateRule`; subclasses define :meth:`create_update_rule`."""
 
+    #: ``{name: accepted values}`` for :class:`Hyperparameter` (subclasses set it).
+    hyperparam_checks = None
+
     def __init__(self):
         super().__init__()
-        self.hyperparam = Hyperparameter()
+        self.hyperparam = Hyperparameter(checks=self.hyperparam_checks,
+                                         owner=type(self).__name__)
 
     def setup(self, link):
         super().setup(link)
@@ -398,11 +457,25 @@ class GradientMethod(Optimizer):
         if lossfun is not None:
             loss = lossfun(*args, **kwds)
             self._check_loss(loss)
+            # A backward that fails must not leave the grads cleared or half
+            # summed: the arrays are kept (not copied; backward makes new ones).
+            kept = [(p, p.grad) for p in self.target.params()]
             self.target.cleargrads()
-            loss.backward()
+            try:
+                loss.backward()
+            except BaseException:
+                for p, g in kept:
+                    p.grad = g
+                raise
             del loss
         # One walk over the model serves the whole step.
         params = list(self.target.params())
+        # Everything that could stop the step halfway is checked before the
+        # first grad or parameter changes.
+        for param in params:
+            rule = param.update_rule
+            if rule is not None and rule.enabled:
+                rule.check_ready(param)
         self.reallocate_cleared_grads(params)
         self.call_hooks('pre')
         self.t += 1
