@@ -229,18 +229,31 @@ class UpdateRule:
         """Create the state arrays; called at the first update."""
         pass
 
-    def _state_keys(self, param=None):
-        # The entries init_state creates, found by running it on a scratch copy.
+    def _state_template(self, param=None):
+        # The entries init_state creates, found by running it on a scratch
+        # copy: zero arrays of the right shapes for ``param``, or (without an
+        # initialized param) just the keys, mapped to None.
         import copy
         from teachgrad.variable import Variable
         scratch = copy.copy(self)
         scratch._state = {}
-        arr = numpy.zeros(1, dtype=numpy.float32)
-        scratch.init_state(Variable(arr, grad=arr) if param is None else param)
-        return list(scratch._state)
+        if param is None or param.data is None:
+            arr = numpy.zeros(1, dtype=numpy.float32)
+            scratch.init_state(Variable(arr, grad=arr))
+            return dict.fromkeys(scratch._state)
+        scratch.init_state(param)
+        return scratch._state
 
-    def serialize(self, serializer):
-        """Save or load ``t`` and the state arrays."""
+    def _state_keys(self, param=None):
+        return list(self._state_template(param))
+
+    def serialize(self, serializer, param=None):
+        """Save or load ``t`` and the state arrays.
+
+        Given the ``param`` this rule updates (the optimizer passes it), a
+        rule that has no state yet checks the loaded arrays against the
+        shapes its state would have, so a file from another model is refused.
+        """
         from teachgrad.serializer import Deserializer
         self.t = serializer('t', self.t)
         if self._state is None:
@@ -249,9 +262,10 @@ class UpdateRule:
                 # missing entries leave it to be created at the next update.
                 # A rule saved before its first update has no state entries.
                 has_key = getattr(serializer, 'has_key', None)
-                loaded = {key: serializer(key, None) for key in self._state_keys()
+                template = self._state_template(param)
+                loaded = {key: serializer(key, value) for key, value in template.items()
                           if has_key is None or has_key(key)}
-                if loaded and len(loaded) == len(self._state_keys()) and all(
+                if loaded and len(loaded) == len(template) and all(
                         v is not None for v in loaded.values()):
                     self._state = loaded
         else:
@@ -371,12 +385,17 @@ class Optimizer:
 
     def serialize(self, serializer):
         """Save or load ``t``, ``epoch`` and every update rule's state."""
+        if self.target is None:
+            raise RuntimeError(
+                '{0} is not set up, so it has no state to save or load yet: call '
+                'optimizer.setup(model) first, then save_npz/load_npz.'.format(
+                    type(self).__name__))
         self.t = serializer('t', self.t)
         self.epoch = serializer('epoch', self.epoch)
         for name, param in self.target.namedparams():
             rule = getattr(param, 'update_rule', None)
             if rule is not None:
-                rule.serialize(serializer[name])
+                rule.serialize(serializer[name], param=param)
 
     def __repr__(self):
         hp = getattr(self, 'hyperparam', None)
