@@ -230,7 +230,12 @@ class PowConstant(_Constant):
 
 
 class PowFromConstant(_Constant):
-    """``c ** x``."""
+    """``c ** x``, whose derivative is ``c ** x * log(c)``.
+
+    For ``c == 0`` the derivative is 0 (``0 ** x`` is flat where it is
+    defined, x > 0); for ``c < 0``, ``c ** x`` has no real derivative and the
+    gradient is NaN, as numpy's ``log`` of a negative number is.
+    """
 
     @property
     def label(self):
@@ -242,8 +247,13 @@ class PowFromConstant(_Constant):
 
     def backward(self, gy):
         c = self.constant
-        log_c = math.log(c) if isinstance(c, numbers.Number) else backend.get_array_module(c).log(c)
-        return self._grad(gy * self.y * log_c)
+        if isinstance(c, numbers.Real) and c > 0:
+            return self._grad(gy * self.y * math.log(c))
+        xp = backend.get_array_module(gy)
+        c = xp.asarray(c, dtype=gy.dtype)
+        with numpy.errstate(divide='ignore', invalid='ignore'):
+            log_c = xp.where(c > 0, xp.log(xp.where(c > 0, c, 1)), xp.where(c == 0, 0, xp.nan))
+            return self._grad(gy * xp.where(c == 0, 0, self.y * log_c.astype(gy.dtype)))
 
 
 class MatMul(FunctionNode):
