@@ -64,8 +64,8 @@ def check_real(owner, name, value, low=-math.inf, high=math.inf,
                 pass
         elif getattr(value, 'shape', None) is not None:
             example = ' For an array holding one number write {}=float(value).'.format(name)
-        raise TypeError('{}: {}{} must be a number in {}, but got {!r} (a {}).{}'.format(
-            owner, name, hint, interval, value, type(value).__name__, example))
+        raise TypeError('{}: {}{} must be a number in {}, but got {!r} ({}).{}'.format(
+            owner, name, hint, interval, value, _a(value), example))
     if value != value:
         raise ValueError('{}: {}{} must be a number in {}, but got nan: every '
                          'value computed from it would be NaN too.'.format(
@@ -88,8 +88,13 @@ def check_bool(owner, name, value):
     """
     if value is True or value is False or type(value).__name__ == 'bool_':
         return value
-    raise TypeError('{}: {} must be True or False, but got {!r} (a {}).'.format(
-        owner, name, value, type(value).__name__))
+    raise TypeError('{}: {} must be True or False, but got {!r} ({}).'.format(
+        owner, name, value, _a(value)))
+
+
+def _a(value):
+    name = type(value).__name__
+    return ('an ' if name[0] in 'aeiou' else 'a ') + name
 
 
 class CheckedAttribute:
