@@ -272,6 +272,8 @@ class MatMul(FunctionNode):
                     a.shape, b.shape, a.shape[-1],
                     'second-to-last' if b.ndim > 1 else 'only',
                     b.shape[max(b.ndim - 2, 0)]))
+        if a.ndim > 2 or b.ndim > 2:
+            _check_batch_shapes(a.shape, b.shape)
         self.a, self.b = a, b
         return a @ b
 
@@ -287,6 +289,19 @@ class MatMul(FunctionNode):
         ga = sum_to(ga, a2.shape).reshape(a.shape) if ga.shape != a.shape else ga
         gb = sum_to(gb, b2.shape).reshape(b.shape) if gb.shape != b.shape else gb
         return ga, gb
+
+
+def _check_batch_shapes(sa, sb):
+    # Batched @ multiplies matching matrices; the leading (batch) axes must
+    # broadcast, which numpy reports only in terms of its internal "remapped" shapes.
+    ba, bb = sa[:-2], sb[:-2]
+    for x, y in zip(reversed(ba), reversed(bb)):
+        if x != y and x != 1 and y != 1:
+            raise ValueError(
+                '@ (matmul): shapes {} and {} hold batches of matrices {} and {}, but '
+                'the batch shapes {} and {} do not match (each batch axis must be equal '
+                'or 1). Reshape one so both have the same batch, or loop over it.'.format(
+                    sa, sb, sa[-2:], sb[-2:], ba, bb))
 
 
 # -- functions and operator binding -------------------------------------------
