@@ -418,6 +418,16 @@ def _warn_if_nothing_to_train(link):
             .format(type(link).__name__, stray), stacklevel=3)
 
 
+def _persistent_values(target):
+    # Copies of every link's persistent values (small: running means, counts).
+    values = []
+    for link in target.links():
+        for name in link._persistent:
+            value = link.__dict__[name]
+            values.append((link, name, value.copy() if backend.is_array(value) else value))
+    return values
+
+
 def _finite(g):
     # A NaN or inf anywhere makes the dot product g.g non-finite, and BLAS
     # computes it about three times faster than g.sum(). Huge but finite
@@ -474,17 +484,22 @@ class GradientMethod(Optimizer):
         """
         self._check_setup()
         if lossfun is not None:
-            loss = lossfun(*args, **kwds)
-            self._check_loss(loss)
-            # A backward that fails must not leave the grads cleared or half
-            # summed: the arrays are kept (not copied; backward makes new ones).
-            kept = [(p, p.grad) for p in self.target.params()]
-            self.target.cleargrads()
+            # A forward or backward that fails must leave the grads neither
+            # cleared nor half summed (the arrays are kept, not copied: backward
+            # makes new ones), and the running statistics that a forward
+            # updates (BatchNormalization's) as they were.
+            grads = [(p, p.grad) for p in self.target.params()]
+            persistent = _persistent_values(self.target)
             try:
+                loss = lossfun(*args, **kwds)
+                self._check_loss(loss)
+                self.target.cleargrads()
                 loss.backward()
             except BaseException:
-                for p, g in kept:
+                for p, g in grads:
                     p.grad = g
+                for link, name, value in persistent:
+                    object.__setattr__(link, name, value)
                 raise
             del loss
         # One walk over the model serves the whole step.

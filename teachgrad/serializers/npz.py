@@ -242,8 +242,10 @@ class NpzDeserializer(Deserializer):
         check = _Context(check_only=True)
         try:
             obj.serialize(self._with_context(check))
-        finally:
+        except Exception as e:
             undo.restore()
+            _unusable(obj, check, e)
+        undo.restore()
         if self.strict:
             for key in sorted(self.npz.keys()):
                 if (key.startswith(self.path) and key not in check.visited
@@ -262,15 +264,9 @@ class NpzDeserializer(Deserializer):
             obj.serialize(self._with_context(run))
         except BaseException as e:
             undo.restore()
-            if isinstance(e, SerializationError) or not isinstance(e, Exception):
+            if not isinstance(e, Exception):
                 raise
-            raise SerializationError(
-                'cannot load into {}: {}the file\'s value could not be used ({}: '
-                '{}), so nothing was changed. Was the file written by teachgrad\'s '
-                'save_npz from an object of the same kind?'.format(
-                    type(obj).__name__,
-                    'after reading {!r}, '.format(run.last_key) if run.last_key else '',
-                    type(e).__name__, e)) from e
+            _unusable(obj, run, e)
 
     def _with_context(self, context):
         return NpzDeserializer(self.npz, self.path, self.strict, self.ignore_names, context)
@@ -345,6 +341,19 @@ class NpzDeserializer(Deserializer):
             self._problem('{!r}: {}'.format(full, e))
             return value
         return value if check_only else loaded
+
+
+def _unusable(obj, context, error):
+    """Raise the error of a load whose changes were put back."""
+    if isinstance(error, SerializationError):
+        raise error
+    raise SerializationError(
+        'cannot load into {}: {}the file\'s value could not be used ({}: {}), so '
+        'nothing was changed. Was the file written by teachgrad\'s save_npz from an '
+        'object of the same kind?'.format(
+            type(obj).__name__,
+            'after reading {!r}, '.format(context.last_key) if context.last_key else '',
+            type(error).__name__, error)) from error
 
 
 def _convert(data, value):
