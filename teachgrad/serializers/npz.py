@@ -406,7 +406,7 @@ _HOW_TO_MAKE = ('An npz archive is what serializers.save_npz(path, model) writes
 def _read_npz(f, name):
     """Every array of the npz archive open in ``f``, read without unpickling."""
     start = f.tell()
-    magic = f.read(6)
+    magic = f.read(16)
     f.seek(start)
     if magic.startswith(b'\x93NUMPY'):
         raise SerializationError(
