@@ -345,8 +345,8 @@ class NpzDeserializer(Deserializer):
 
 def _unusable(obj, context, error):
     """Raise the error of a load whose changes were put back."""
-    if isinstance(error, SerializationError):
-        raise error
+    if isinstance(error, SerializationError) or context.last_key is None:
+        raise error         # (nothing read yet: about the object, not the file)
     raise SerializationError(
         'cannot load into {}: {}the file\'s value could not be used ({}: {}), so '
         'nothing was changed. Was the file written by teachgrad\'s save_npz from an '
