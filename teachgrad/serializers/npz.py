@@ -137,8 +137,10 @@ class _Undo:
     its attributes (dicts, lists and sets a shallow copy of their items;
     parameters their data, grad and update rule); each array the loader is
     about to overwrite is copied just before. :meth:`restore` puts all of it
-    back. Arrays are never walked into, so a dataset costs one list copy.
+    back. Arrays, and lists longer than ``WALK_LIMIT`` (datasets), are copied
+    but not walked into, so even a dataset of many examples costs one list copy.
     """
+    WALK_LIMIT = 1000
 
     _SKIP = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctionType,
              types.MethodType, str, bytes, int, float, complex, bool, type(None))
@@ -161,9 +163,11 @@ class _Undo:
                 stack.extend(obj.values())
             elif isinstance(obj, (list, set)):
                 self._objects.append((obj, list(obj)))
-                stack.extend(obj)
+                if len(obj) <= self.WALK_LIMIT:
+                    stack.extend(obj)
             elif isinstance(obj, tuple):
-                stack.extend(obj)
+                if len(obj) <= self.WALK_LIMIT:
+                    stack.extend(obj)
             elif isinstance(getattr(obj, '__dict__', None), dict):
                 self._objects.append((obj, dict(obj.__dict__)))
                 stack.extend(obj.__dict__.values())
@@ -181,8 +185,7 @@ class _Undo:
                 data, grad, rule = old
                 if obj.data is not data:
                     obj.data = data
-                obj.cleargrad()
-                obj.grad = grad
+                obj._grad = grad        # exactly as it was, unchecked
                 if hasattr(obj, 'update_rule'):
                     obj.update_rule = rule
             elif isinstance(obj, dict):
