@@ -80,11 +80,12 @@ class Linear(Link):
             return F.linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
         shape = x.shape
         if len(shape) <= n_batch_axes:
+            axes = '(batch, features)' if n_batch_axes == 1 else \
+                '{} batch axes, then the features'.format(n_batch_axes)
             raise ValueError(
-                'Linear got an input of shape {}, but it needs a batch: the first {} '
-                'axis (or axes) count the examples, the rest are the features. For '
-                'one example of {} features write x[None] or x.reshape(1, -1).'.format(
-                    shape, n_batch_axes, shape[-1] if shape else 1))
+                'Linear got an input of shape {}, but it needs a batch: {}. For one '
+                'example of {} features write x[None] or x.reshape(1, -1).'.format(
+                    shape, axes, shape[-1] if shape else 1))
         in_size = 1
         for s in shape[n_batch_axes:]:
             in_size *= s
