@@ -15,7 +15,7 @@ variable([1., 2.])
 >>> np.exp(v)
 Traceback (most recent call last):
 ...
-TypeError: np.exp(variable) would compute on the array and drop the graph, so no gradient could flow back. Use F.exp(x) (import teachgrad.functions as F), or np.exp(x.data) for a plain array without gradients.
+TypeError: np.exp(variable) would compute on the array and drop the graph, ... Use F.exp(x) ...
 """
 import operator
 
