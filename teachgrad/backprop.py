@@ -57,6 +57,23 @@ def _seed_grad(y):
 def backward_steps(y, retain_grad=False):
     """Yield one :class:`BackwardStep` per function node, outputs before inputs.
 
+    A backward that fails halfway (a backward returning a gradient of the
+    wrong shape, a float gradient for an integer variable) puts the output's
+    and every leaf's grad back as they were before it started.
+    """
+    touched = [(y, y._grad)]        # (variable, grad before this backward)
+    try:
+        yield from _backward_steps(y, retain_grad, touched)
+    except Exception:
+        for var, grad in reversed(touched):
+            var._grad = grad
+        raise
+
+
+def _backward_steps(y, retain_grad, touched):
+    """The steps of :func:`backward_steps`; ``touched`` records each leaf
+    before its grad changes.
+
     Functions are visited in decreasing rank (distance from the leaves), so a
     node's grad is complete — every path into it summed — before its creator
     runs. Leaf grads are accumulated into ``Variable.grad`` as soon as they are
@@ -126,6 +143,7 @@ def backward_steps(y, retain_grad=False):
                 var = node._variable()
                 if var is None:
                     continue
+                touched.append((var, var._grad))
                 if var._grad is None:
                     var._grad = _own(gx, owned)
                 else:

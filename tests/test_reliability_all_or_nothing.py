@@ -311,3 +311,30 @@ def test_a_parameter_cannot_replace_a_child_link():
             with net.init_scope():
                 net.l1 = teachgrad.Parameter(np.zeros(3, np.float32))
     assert [n for n, _ in net.namedparams()] == ['/l1/W', '/l1/b', '/l2/W', '/l2/b']
+
+
+# -- backward ---------------------------------------------------------------------
+
+def test_backward_that_fails_halfway_puts_every_grad_back():
+    x = teachgrad.Variable(np.array([1., 2.]))
+    x.grad = np.array([10., 20.])               # accumulated by an earlier backward
+    k = teachgrad.Variable(np.array([1, 2]))    # an integer leaf
+    h = (k * 0.5) * 1.0
+    y = F.sum(x * h)        # backward reaches x first, then fails at k's float grad
+    with Unchanged(x, k, y):
+        with pytest.raises(TypeError, match='sent a float64 gradient to a variable, which '
+                                            'holds int64'):
+            y.backward()
+    np.testing.assert_array_equal(x.grad, [10., 20.])
+    assert y.grad is None
+
+
+def test_backward_stepper_stopped_halfway_keeps_its_steps():
+    # Closing the generator is not a failure: the grads of the steps taken stay.
+    x = teachgrad.Variable(np.array([2.], np.float32))
+    y = (x * 3) * 1
+    steps = teachgrad.backprop.backward_steps(y)
+    next(steps)
+    next(steps)
+    steps.close()
+    assert x.grad.tolist() == [3.]
