@@ -358,7 +358,13 @@ class Optimizer:
         self._check_setup()
         _add_hook(self._pre_update_hooks, self._post_update_hooks, hook, name, timing)
         if hasattr(hook, 'added'):
-            hook.added(self)
+            try:
+                hook.added(self)
+            except BaseException:       # a hook that refuses this optimizer is not kept
+                name = _hook_name(hook, name)
+                self._pre_update_hooks.pop(name, None)
+                self._post_update_hooks.pop(name, None)
+                raise
 
     def remove_hook(self, name):
         self._check_setup()

@@ -338,3 +338,20 @@ def test_backward_stepper_stopped_halfway_keeps_its_steps():
     next(steps)
     steps.close()
     assert x.grad.tolist() == [3.]
+
+
+def test_a_hook_that_refuses_the_optimizer_is_not_kept():
+    class Picky:
+        name = 'Picky'
+
+        def __call__(self, opt):
+            pass
+
+        def added(self, opt):
+            raise ValueError('Picky works with Adam only')
+
+    model, opt = trained(optimizers.SGD)
+    with Unchanged(model, opt):
+        with pytest.raises(ValueError, match='Adam only'):
+            opt.add_hook(Picky())
+    opt.add_hook(lambda o: None, name='Picky')      # the name is free again
