@@ -58,6 +58,23 @@ def _seed_grad(y):
 def backward_steps(y, retain_grad=False):
     """Yield one :class:`BackwardStep` per function node, outputs before inputs.
 
+    A backward that fails halfway (a backward returning a gradient of the
+    wrong shape, a float gradient for an integer variable) puts the output's
+    and every leaf's grad back as they were before it started.
+    """
+    touched = [(y, y._grad)]        # (variable, grad before this backward)
+    try:
+        yield from _backward_steps(y, retain_grad, touched)
+    except Exception:
+        for var, grad in reversed(touched):
+            var._grad = grad
+        raise
+
+
+def _backward_steps(y, retain_grad, touched):
+    """The steps of :func:`backward_steps`; ``touched`` records each leaf
+    before its grad changes.
+
     Functions are visited in decreasing rank (distance from the leaves), so a
     node's grad is complete — every path into it summed — before its creator
     runs. Leaf grads are accumulated into ``Variable.grad`` as soon as they are
@@ -67,6 +84,8 @@ def backward_steps(y, retain_grad=False):
     seed = _seed_grad(y)
     root = y.node
     root.grad_state = 'seed'
+    if root.creator is None and not root.requires_grad:
+        _warn_no_graph(y)
     if seed is None or root.creator is None:
         return
     grads = {root: seed}
@@ -88,7 +107,7 @@ def backward_steps(y, retain_grad=False):
         else:
             gxs = f._backward(gys)
         if type(gxs) is not tuple:
-            gxs = (gxs,)
+            gxs = tuple(gxs) if type(gxs) is list else (gxs,)     # Chainer accepts lists
         if len(gxs) != len(f.inputs):
             raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
                 type(f).__name__, len(gxs), len(f.inputs)))
@@ -110,10 +129,12 @@ def backward_steps(y, retain_grad=False):
         for node, gx in zip(f.inputs, gxs):
             if gx is None or not node.requires_grad:
                 continue
+            if not hasattr(gx, 'shape'):        # numpy's 0-d scalars pass
+                _array_error(f, node, gx)
             if gx.shape != node.shape:
                 _shape_error(f, node, gx)
             if gx.dtype is not node.dtype:
-                gx = _as_dtype(gx, node.dtype)
+                gx = _as_dtype(gx, node.dtype, f, node)
             creator = node.creator
             if creator is not None:
                 old = grads.get(node)
@@ -126,6 +147,7 @@ def backward_steps(y, retain_grad=False):
                 var = node._variable()
                 if var is None:
                     continue
+                touched.append((var, var._grad))
                 if var._grad is None:
                     var._grad = _own(gx, owned)
                 else:
@@ -158,12 +180,43 @@ def _own(g, owned):
     return g
 
 
-def _as_dtype(gx, dtype):
-    # numpy promotes mixed dtypes (float32 + float64 -> float64); the gradient
-    # of a float32 variable still has to be float32, as its grad setter demands.
-    if gx.dtype == dtype or dtype.kind != 'f':
+def _as_dtype(gx, dtype, f=None, node=None):
+    # A grad always has its variable's dtype, as the grad setter demands.
+    # numpy promotes mixed dtypes (float32 + float64 -> float64): such a grad
+    # is cast back. An integer variable keeps integer grads (Chainer's rule);
+    # a fractional grad cannot be one without being cut, so it is refused.
+    if gx.dtype == dtype:
         return gx
-    return gx.astype(dtype)
+    if dtype.kind in 'fc' or backend.get_array_module(gx).can_cast(
+            gx.dtype, dtype, casting='same_kind'):
+        return gx.astype(dtype)
+    raise TypeError(
+        '{} sent a {} gradient to {}, which holds {} values. Integers are not '
+        'differentiable, so an integer variable can only take integer grads. If '
+        'you want its gradient, make it a float: Variable(x.astype(np.float32)).'
+        .format(type(f).__name__ if f is not None else 'backward', gx.dtype,
+                (node.name if node is not None and node.name else 'a variable'), dtype))
+
+
+def _array_error(f, node, gx):
+    raise TypeError(
+        '{}.backward returned a {} as the gradient of an input of shape {}; each '
+        'gradient must be an array (or None for no gradient). Wrap a number as '
+        'xp.full(shape, value, dtype).'.format(type(f).__name__, type(gx).__name__,
+                                                 node.shape))
+
+
+def _warn_no_graph(y):
+    warnings.warn(
+        'backward() found no graph behind this {} variable, so no gradients were '
+        'computed. It was made inside "with no_backprop_mode():" (or only from '
+        'arrays and Variables with requires_grad=False), where functions record '
+        'nothing to go back through. Compute it outside no_backprop_mode to get '
+        'gradients.'.format(_shape_text(y.shape)), UserWarning, stacklevel=4)
+
+
+def _shape_text(shape):
+    return 'scalar' if shape == () else 'shape {}'.format(shape)
 
 
 def _shape_error(f, node, gx):

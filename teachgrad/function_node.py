@@ -56,6 +56,21 @@ def _output(y, inputs, requires_grad):
     return Variable(y, requires_grad=requires_grad)
 
 
+def _explain_missing_data(f, inputs, error):
+    # A Variable(None) (a placeholder, an uninitialized parameter) makes numpy
+    # fail deep inside forward with a message about NoneType; name the cause.
+    empty = [i for i, x in enumerate(inputs) if x._data is None]
+    if empty:
+        names = ', '.join('input {}{}'.format(i, ' ({})'.format(inputs[i].name)
+                                             if inputs[i].name else '') for i in empty)
+        raise TypeError(
+            '{!r} got a Variable with no data (None) as {}. Give it an array first, '
+            'e.g. x.data = np.zeros((2, 3), dtype=np.float32); an uninitialized '
+            'parameter (W of L.Linear(out_size)) gets one on the link\'s first '
+            'call.'.format(f.label if isinstance(f.label, str) else type(f).__name__,
+                           names)) from error
+
+
 class FunctionNode:
     """Base class of every operation.
 
@@ -94,10 +109,14 @@ class FunctionNode:
         # -- type-check hook (see teachgrad/utils/type_check.py) --
         if config.type_check and hasattr(self, 'check_type_forward'):
             _type_check.check_forward(self, xs)
-        if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
-            ys = _function_hook._forward_with_hooks(self, xs)
-        else:
-            ys = self._forward(xs)
+        try:
+            if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
+                ys = _function_hook._forward_with_hooks(self, xs)
+            else:
+                ys = self._forward(xs)
+        except Exception as e:
+            _explain_missing_data(self, inputs, e)
+            raise
         requires_grad = False
         if config.enable_backprop:
             for n in nodes:

@@ -251,17 +251,34 @@ class Link:
             dst.addgrad(src)
 
     def copyparams(self, link):
-        """Copy the parameter values (not the grads) of a link of the same structure."""
-        for (path, dst), (_, src) in zip(self.namedparams(), link.namedparams()):
-            if src.data is None:
+        """Copy the parameter values (not the grads) of a link of the same structure.
+
+        Parameters are matched by path (``/l1/W``), never by position. Every
+        path is checked first: one that ``link`` lacks raises KeyError and one
+        of another shape ValueError, and nothing is copied.
+        """
+        src = dict(link.namedparams())
+        pairs = list(self.namedparams())
+        missing = [path for path, _ in pairs if path not in src]
+        if missing:
+            raise KeyError(
+                'copyparams: the source {} has no parameter {}; its parameters are {}. '
+                'Copy between links built the same way (same child names).'.format(
+                    type(link).__name__, ', '.join(missing), sorted(src) or 'none'))
+        for path, dst in pairs:
+            s = src[path].data
+            if s is not None and dst.data is not None and dst.data.shape != s.shape:
+                raise ValueError('copyparams: {} has shape {} here but {} in the '
+                                 'source; nothing was copied'.format(
+                                     path, dst.data.shape, s.shape))
+        for path, dst in pairs:
+            s = src[path].data
+            if s is None:
                 continue
             if dst.data is None:
-                dst.data = dst.xp.array(backend.to_cpu(src.data))
-            elif dst.data.shape != src.data.shape:
-                raise ValueError('copyparams: {} has shape {} here but {} in the '
-                                 'source'.format(path, dst.data.shape, src.data.shape))
+                dst.data = dst.xp.array(backend.to_cpu(s))
             else:
-                dst.data[...] = backend.to_cpu(src.data) if dst.xp is numpy else src.data
+                dst.data[...] = backend.to_cpu(s) if dst.xp is numpy else s
 
     def enable_update(self):
         for param in self.params():
@@ -491,6 +508,12 @@ class Chain(Link):
         return getattr(self, name)
 
     def __setattr__(self, name, value):
+        if self.within_init_scope and isinstance(value, Parameter) \
+                and name in self._children:
+            raise AttributeError(
+                'cannot register the parameter {0!r}: {0!r} is already a child link '
+                'of this chain. Give the parameter another name, or remove the link '
+                'first with del self.{0}.'.format(name))
         if self.within_init_scope and isinstance(value, Link):
             if hasattr(self, name):
                 raise AttributeError(

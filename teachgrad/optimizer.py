@@ -55,19 +55,56 @@ class Hyperparameter:
     ``optimizer.lr = 0.1`` changes every rule, while ``rule.hyperparam.lr``
     can still be set for one parameter.
 
-    >>> parent = Hyperparameter(); parent.lr = 0.1
+    ``checks`` maps a name to the values it accepts (keyword arguments of
+    :func:`teachgrad._checks.check_real`, or ``bool``); a set that has none
+    uses its parent's. Every assignment is checked, so a bad value is
+    refused on the line that sets it, never steps later inside an update.
+
+    >>> parent = Hyperparameter(checks={'lr': {'low': 0}}, owner='SGD')
+    >>> parent.lr = 0.1
     >>> child = Hyperparameter(parent)
     >>> child.lr
     0.1
+    >>> child.lr = -1
+    Traceback (most recent call last):
+    ...
+    ValueError: SGD: lr must be a number in [0, inf), but got -1.
     """
 
-    def __init__(self, parent=None):
-        self._parent = parent
+    def __init__(self, parent=None, checks=None, owner=None):
+        object.__setattr__(self, '_parent', parent)
+        object.__setattr__(self, '_checks', checks)
+        object.__setattr__(self, '_owner', owner)
 
     def __getattr__(self, name):
-        if '_parent' not in self.__dict__ or self._parent is None:
+        if name.startswith('_') or self.__dict__.get('_parent') is None:
             raise AttributeError('hyperparameter {!r} is not set'.format(name))
         return getattr(self._parent, name)
+
+    def __setattr__(self, name, value):
+        if not name.startswith('_'):
+            value = self.check(name, value)
+        object.__setattr__(self, name, value)
+
+    def _lookup(self, attr):
+        hp = self
+        while hp is not None:
+            found = hp.__dict__.get(attr)
+            if found is not None:
+                return found
+            hp = hp.__dict__.get('_parent')
+        return None
+
+    def check(self, name, value):
+        """``value`` if ``name`` accepts it; a teaching error otherwise."""
+        from teachgrad import _checks
+        spec = (self._lookup('_checks') or {}).get(name)
+        owner = self._lookup('_owner') or 'the optimizer'
+        if spec is None:
+            return value
+        if spec is bool:
+            return _checks.check_bool(owner, name, value)
+        return _checks.check_real(owner, name, value, **spec)
 
     @property
     def parent(self):
@@ -76,7 +113,7 @@ class Hyperparameter:
     def get_dict(self):
         """Every entry visible here, the parent's included."""
         d = {} if self._parent is None else self._parent.get_dict()
-        d.update((k, v) for k, v in self.__dict__.items() if k != '_parent')
+        d.update((k, v) for k, v in self.__dict__.items() if not k.startswith('_'))
         return d
 
     def __repr__(self):
@@ -141,10 +178,28 @@ class UpdateRule:
         except KeyError:
             del self._post_update_hooks[name]
 
+    def check_ready(self, param):
+        """Raise, before anything changes, if updating ``param`` would fail.
+
+        The hyperparameters were checked when they were set; the default
+        checks that the grad fits the parameter, and rules add their own.
+        """
+        data, grad = param.data, param.grad
+        if data is None or grad is None:
+            return
+        if grad.shape != data.shape or grad.dtype != data.dtype:
+            raise ValueError(
+                '{}: the grad of {} has shape {} ({}) but the parameter has shape {} '
+                '({}); a gradient must match its parameter. Was param.data '
+                'replaced after backward? Call model.cleargrads() and run backward '
+                'again.'.format(type(self).__name__, param.name, grad.shape, grad.dtype,
+                                data.shape, data.dtype))
+
     def update(self, param):
         """Update ``param`` from ``param.grad`` (nothing if disabled)."""
         if not self.enabled:
             return
+        self.check_ready(param)
         self.t += 1
         if param.data is not None and self._state is None:
             self._state = {}
@@ -174,18 +229,31 @@ class UpdateRule:
         """Create the state arrays; called at the first update."""
         pass
 
-    def _state_keys(self, param=None):
-        # The entries init_state creates, found by running it on a scratch copy.
+    def _state_template(self, param=None):
+        # The entries init_state creates, found by running it on a scratch
+        # copy: zero arrays of the right shapes for ``param``, or (without an
+        # initialized param) just the keys, mapped to None.
         import copy
         from teachgrad.variable import Variable
         scratch = copy.copy(self)
         scratch._state = {}
-        arr = numpy.zeros(1, dtype=numpy.float32)
-        scratch.init_state(Variable(arr, grad=arr) if param is None else param)
-        return list(scratch._state)
+        if param is None or param.data is None:
+            arr = numpy.zeros(1, dtype=numpy.float32)
+            scratch.init_state(Variable(arr, grad=arr))
+            return dict.fromkeys(scratch._state)
+        scratch.init_state(param)
+        return scratch._state
 
-    def serialize(self, serializer):
-        """Save or load ``t`` and the state arrays."""
+    def _state_keys(self, param=None):
+        return list(self._state_template(param))
+
+    def serialize(self, serializer, param=None):
+        """Save or load ``t`` and the state arrays.
+
+        Given the ``param`` this rule updates (the optimizer passes it), a
+        rule that has no state yet checks the loaded arrays against the
+        shapes its state would have, so a file from another model is refused.
+        """
         from teachgrad.serializer import Deserializer
         self.t = serializer('t', self.t)
         if self._state is None:
@@ -194,9 +262,10 @@ class UpdateRule:
                 # missing entries leave it to be created at the next update.
                 # A rule saved before its first update has no state entries.
                 has_key = getattr(serializer, 'has_key', None)
-                loaded = {key: serializer(key, None) for key in self._state_keys()
+                template = self._state_template(param)
+                loaded = {key: serializer(key, value) for key, value in template.items()
                           if has_key is None or has_key(key)}
-                if loaded and len(loaded) == len(self._state_keys()) and all(
+                if loaded and len(loaded) == len(template) and all(
                         v is not None for v in loaded.values()):
                     self._state = loaded
         else:
@@ -289,7 +358,13 @@ class Optimizer:
         self._check_setup()
         _add_hook(self._pre_update_hooks, self._post_update_hooks, hook, name, timing)
         if hasattr(hook, 'added'):
-            hook.added(self)
+            try:
+                hook.added(self)
+            except BaseException:       # a hook that refuses this optimizer is not kept
+                name = _hook_name(hook, name)
+                self._pre_update_hooks.pop(name, None)
+                self._post_update_hooks.pop(name, None)
+                raise
 
     def remove_hook(self, name):
         self._check_setup()
@@ -316,18 +391,23 @@ class Optimizer:
 
     def serialize(self, serializer):
         """Save or load ``t``, ``epoch`` and every update rule's state."""
+        if self.target is None:
+            raise RuntimeError(
+                '{0} is not set up, so it has no state to save or load yet: call '
+                'optimizer.setup(model) first, then save_npz/load_npz.'.format(
+                    type(self).__name__))
         self.t = serializer('t', self.t)
         self.epoch = serializer('epoch', self.epoch)
         for name, param in self.target.namedparams():
             rule = getattr(param, 'update_rule', None)
             if rule is not None:
-                rule.serialize(serializer[name])
+                rule.serialize(serializer[name], param=param)
 
     def __repr__(self):
         hp = getattr(self, 'hyperparam', None)
         items = hp.__dict__.items() if hp is not None else ()
         return '{}({})'.format(type(self).__name__, ', '.join(
-            '{}={!r}'.format(k, v) for k, v in items if k != '_parent'))
+            '{}={!r}'.format(k, v) for k, v in items if not k.startswith('_')))
 
 
 def _warn_if_nothing_to_train(link):
@@ -344,6 +424,16 @@ def _warn_if_nothing_to_train(link):
             .format(type(link).__name__, stray), stacklevel=3)
 
 
+def _persistent_values(target):
+    # Copies of every link's persistent values (small: running means, counts).
+    values = []
+    for link in target.links():
+        for name in link._persistent:
+            value = link.__dict__[name]
+            values.append((link, name, value.copy() if backend.is_array(value) else value))
+    return values
+
+
 def _finite(g):
     # A NaN or inf anywhere makes the dot product g.g non-finite, and BLAS
     # computes it about three times faster than g.sum(). Huge but finite
@@ -358,9 +448,13 @@ class GradientMethod(Optimizer):
     """An optimizer that updates each parameter from its gradient with an
     :class:`UpdateRule`; subclasses define :meth:`create_update_rule`."""
 
+    #: ``{name: accepted values}`` for :class:`Hyperparameter` (subclasses set it).
+    hyperparam_checks = None
+
     def __init__(self):
         super().__init__()
-        self.hyperparam = Hyperparameter()
+        self.hyperparam = Hyperparameter(checks=self.hyperparam_checks,
+                                         owner=type(self).__name__)
 
     def setup(self, link):
         super().setup(link)
@@ -396,13 +490,32 @@ class GradientMethod(Optimizer):
         """
         self._check_setup()
         if lossfun is not None:
-            loss = lossfun(*args, **kwds)
-            self._check_loss(loss)
-            self.target.cleargrads()
-            loss.backward()
+            # A forward or backward that fails must leave the grads neither
+            # cleared nor half summed (the arrays are kept, not copied: backward
+            # makes new ones), and the running statistics that a forward
+            # updates (BatchNormalization's) as they were.
+            grads = [(p, p.grad) for p in self.target.params()]
+            persistent = _persistent_values(self.target)
+            try:
+                loss = lossfun(*args, **kwds)
+                self._check_loss(loss)
+                self.target.cleargrads()
+                loss.backward()
+            except BaseException:
+                for p, g in grads:
+                    p.grad = g
+                for link, name, value in persistent:
+                    object.__setattr__(link, name, value)
+                raise
             del loss
         # One walk over the model serves the whole step.
         params = list(self.target.params())
+        # Everything that could stop the step halfway is checked before the
+        # first grad or parameter changes.
+        for param in params:
+            rule = param.update_rule
+            if rule is not None and rule.enabled:
+                rule.check_ready(param)
         self.reallocate_cleared_grads(params)
         self.call_hooks('pre')
         self.t += 1

@@ -19,6 +19,7 @@ import numpy
 
 from teachgrad import backend
 from teachgrad import backprop
+from teachgrad import _numpy_protocol
 
 # Arrays up to this many elements stay on the graph node for display even
 # after the learner drops the Variable; bigger ones are reachable only while
@@ -108,6 +109,35 @@ class Variable:
     __slots__ = ('_data', '_grad', '_node', '__weakref__')
     # numpy must hand `array * variable` to Variable.__rmul__.
     __array_priority__ = 200
+
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        # array * variable runs Variable's operator; np.exp(variable) is
+        # refused with the F function to use (see _numpy_protocol).
+        return _numpy_protocol.array_ufunc(ufunc, method, inputs, kwargs)
+
+    # A comparison or truth test would silently mean identity; Chainer refuses them too.
+    def __bool__(self):
+        raise TypeError(_numpy_protocol.bool_message(self))
+
+    def __eq__(self, other):
+        raise TypeError(_numpy_protocol.comparison_message('=='))
+
+    def __ne__(self, other):
+        raise TypeError(_numpy_protocol.comparison_message('!='))
+
+    def __lt__(self, other):
+        raise TypeError(_numpy_protocol.comparison_message('<'))
+
+    def __le__(self, other):
+        raise TypeError(_numpy_protocol.comparison_message('<='))
+
+    def __gt__(self, other):
+        raise TypeError(_numpy_protocol.comparison_message('>'))
+
+    def __ge__(self, other):
+        raise TypeError(_numpy_protocol.comparison_message('>='))
+
+    __hash__ = object.__hash__      # identity: Variables can still key a dict
 
     def __init__(self, data=None, *, name=None, grad=None, requires_grad=True):
         if type(data) is not numpy.ndarray and data is not None:

@@ -480,7 +480,7 @@ def test_nstep_links_default_states_and_gradients():
     rng = np.random.RandomState(0)
     check_backward(run, tuple(seqs), (rng.randn(1, 2, 2), rng.randn(1, 2), rng.randn(3, 2)),
                    params=tuple(link.params()))
-    hy, ys = L.NStepRNNReLU(2, 3, 2, 0.0)(None, seqs)
+    hy, ys = L.NStepRNNReLU(2, 3, 2, 0.0)(None, [s.astype(np.float32) for s in seqs])
     assert hy.shape == (2, 2, 2) and all(np.all(y.data >= 0) for y in ys)
 
 

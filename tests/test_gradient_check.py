@@ -161,9 +161,18 @@ def test_check_backward_labels_are_skipped_and_must_get_no_grad():
         def backward(self, gy):
             return gy, gy
 
-    with pytest.raises(AssertionError, match='input 1.*int32.*must get no gradient'):
-        labels = np.repeat(t[:, None], 4, axis=1)
+    labels = np.repeat(t[:, None], 4, axis=1)
+    # A float gradient for integer labels is refused by backward itself...
+    with pytest.raises(TypeError, match='GradForLabels sent a float64 gradient.*int32'):
         check_backward(lambda a, b: GradForLabels()(a, b), (x, labels), np.ones((3, 4)))
+
+    class IntGradForLabels(GradForLabels):
+        def backward(self, gy):
+            return gy, gy.astype(np.int32)
+
+    # ...and an integer one (which backward may store) by check_backward.
+    with pytest.raises(AssertionError, match='input 1.*int32.*must get no gradient'):
+        check_backward(lambda a, b: IntGradForLabels()(a, b), (x, labels), np.ones((3, 4)))
 
 
 def test_check_backward_no_grads_skips_inputs():

@@ -112,7 +112,9 @@ def test_grads_match_the_seed_cells_21_to_24():
     assert f.W.grad.tolist() == [[5, 7, 9], [5, 7, 9]]
 
 
-def test_float64_input_promotes():
+def test_float64_input_is_refused_like_chainer():
     f = L.Linear(2, 1)
-    assert f(np.ones((1, 2))).dtype == np.float64
+    with pytest.raises(TypeError, match=r'the input is float64 but W is float32.*'
+                                        r'x\.astype\(np\.float32\)'):
+        f(np.ones((1, 2)))
     assert F.sum(f(np.ones((1, 2), dtype=np.float32))).dtype == np.float32

@@ -235,6 +235,10 @@ class Concat(FunctionNode):
         self.axis = axis
 
     def forward(self, *xs):
+        if not xs:
+            raise ValueError(
+                'concat got an empty list: there is nothing to join. Pass at least '
+                'one array, e.g. F.concat([a, b], axis=1).')
         first = xs[0]
         if not -first.ndim <= self.axis < first.ndim:
             raise ValueError('concat: axis {} is out of range for inputs of shape {}'

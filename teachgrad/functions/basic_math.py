@@ -230,7 +230,12 @@ class PowConstant(_Constant):
 
 
 class PowFromConstant(_Constant):
-    """``c ** x``."""
+    """``c ** x``, whose derivative is ``c ** x * log(c)``.
+
+    For ``c == 0`` the derivative is 0 (``0 ** x`` is flat where it is
+    defined, x > 0); for ``c < 0``, ``c ** x`` has no real derivative and the
+    gradient is NaN, as numpy's ``log`` of a negative number is.
+    """
 
     @property
     def label(self):
@@ -242,8 +247,13 @@ class PowFromConstant(_Constant):
 
     def backward(self, gy):
         c = self.constant
-        log_c = math.log(c) if isinstance(c, numbers.Number) else backend.get_array_module(c).log(c)
-        return self._grad(gy * self.y * log_c)
+        if isinstance(c, numbers.Real) and c > 0:
+            return self._grad(gy * self.y * math.log(c))
+        xp = backend.get_array_module(gy)
+        c = xp.asarray(c, dtype=gy.dtype)
+        with numpy.errstate(divide='ignore', invalid='ignore'):
+            log_c = xp.where(c > 0, xp.log(xp.where(c > 0, c, 1)), xp.where(c == 0, 0, xp.nan))
+            return self._grad(gy * xp.where(c == 0, 0, self.y * log_c.astype(gy.dtype)))
 
 
 class MatMul(FunctionNode):
@@ -262,6 +272,8 @@ class MatMul(FunctionNode):
                     a.shape, b.shape, a.shape[-1],
                     'second-to-last' if b.ndim > 1 else 'only',
                     b.shape[max(b.ndim - 2, 0)]))
+        if a.ndim > 2 or b.ndim > 2:
+            _check_batch_shapes(a.shape, b.shape)
         self.a, self.b = a, b
         return a @ b
 
@@ -277,6 +289,19 @@ class MatMul(FunctionNode):
         ga = sum_to(ga, a2.shape).reshape(a.shape) if ga.shape != a.shape else ga
         gb = sum_to(gb, b2.shape).reshape(b.shape) if gb.shape != b.shape else gb
         return ga, gb
+
+
+def _check_batch_shapes(sa, sb):
+    # Batched @ multiplies matching matrices; the leading (batch) axes must
+    # broadcast, which numpy reports only in terms of its internal "remapped" shapes.
+    ba, bb = sa[:-2], sb[:-2]
+    for x, y in zip(reversed(ba), reversed(bb)):
+        if x != y and x != 1 and y != 1:
+            raise ValueError(
+                '@ (matmul): shapes {} and {} hold batches of matrices {} and {}, but '
+                'the batch shapes {} and {} do not match (each batch axis must be equal '
+                'or 1). Reshape one so both have the same batch, or loop over it.'.format(
+                    sa, sb, sa[-2:], sb[-2:], ba, bb))
 
 
 # -- functions and operator binding -------------------------------------------

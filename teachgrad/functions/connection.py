@@ -13,20 +13,13 @@ class LinearFunction(FunctionNode):
     label = 'Linear'
 
     def forward(self, x, W, b=None):
+        _check_linear_inputs(x, W, b)
         if x.ndim != 2:
             x = x.reshape(len(x), -1)
-        if x.shape[1] != W.shape[1]:
-            raise ValueError(
-                'Linear: the input has {} features per example (shape {}) but W '
-                'has shape {}, which expects {}. W is (out_size, in_size).'.format(
-                    x.shape[1], x.shape, W.shape, W.shape[1]))
         self.x, self.W = x, W
         y = x @ W.T
         if b is not None:
-            if b.dtype == y.dtype:
-                y += b          # y is a fresh array: adding in place saves a copy
-            else:
-                y = y + b       # let numpy promote (float32 W, float64 b -> float64)
+            y += b          # y is a fresh array: adding in place saves a copy
         return y
 
     def backward(self, gy):
@@ -37,6 +30,38 @@ class LinearFunction(FunctionNode):
         if len(self.inputs) == 3:
             return gx, gW, gy.sum(axis=0)
         return gx, gW
+
+
+def _check_linear_inputs(x, W, b):
+    # Checked before computing: a bias of the wrong shape would otherwise
+    # broadcast through forward and fail only in backward.
+    if W.ndim != 2:
+        raise ValueError('Linear: W must be 2-d, (out_size, in_size), but has shape {}'
+                         .format(W.shape))
+    if x.ndim < 2:
+        raise ValueError(
+            'Linear: the input has shape {}, but it needs a batch: (batch, features). '
+            'For one example write x[None] or x.reshape(1, -1).'.format(x.shape))
+    features = 1
+    for s in x.shape[1:]:
+        features *= s
+    if features != W.shape[1]:
+        flat = '' if x.ndim == 2 else ' after flattening each example'
+        raise ValueError(
+            'Linear: the input has shape {}, so {} features per example{}, but W '
+            'has shape {}, which expects {}. W is (out_size, in_size).'.format(
+                x.shape, features, flat, W.shape, W.shape[1]))
+    if b is not None and b.shape != (W.shape[0],):
+        raise ValueError(
+            'Linear: b has shape {} but W has shape {}: b needs one value per output, '
+            'shape ({},).'.format(b.shape, W.shape, W.shape[0]))
+    for name, array in (('the input', x), ('b', b)):
+        if array is not None and array.dtype != W.dtype:
+            raise TypeError(
+                'Linear: {} is {} but W is {}; both must have the same dtype. '
+                'numpy makes float64 by default: convert with x.astype(np.{}) '
+                '(or build the layer in {}).'.format(
+                    name, array.dtype, W.dtype, W.dtype, array.dtype))
 
 
 def linear(x, W, b=None, n_batch_axes=1):

@@ -72,7 +72,8 @@ class Convolution2DFunction(FunctionNode):
             raise ValueError(
                 'convolution_2d needs x of shape (batch, channels, height, width) and '
                 'W of shape (out_channels, in_channels, kh, kw), but got x {} and '
-                'W {}'.format(x.shape, W.shape))
+                'W {}.{}'.format(x.shape, W.shape, ' For one image write x[None].'
+                                  if x.ndim == 3 and W.ndim == 4 else ''))
         if x.shape[1] != W.shape[1]:
             raise ValueError(
                 'convolution_2d: x has {} channels (shape {}) but W expects {} '

@@ -15,6 +15,7 @@ Convolution2D(in_channels=None, out_channels=8, ksize=(3, 3), stride=(1, 1), pad
 from teachgrad import initializers
 from teachgrad.functions.convolution import _pair, convolution_2d
 from teachgrad.link import Link
+from teachgrad.links import _lazy
 from teachgrad.variable import Parameter
 
 
@@ -80,7 +81,22 @@ class Convolution2D(Link):
         yield 'nobias', self.b is None
 
     def forward(self, x):
-        if self.W.data is None:
-            self._initialize_params(x.shape[1])
-        return convolution_2d(x, self.W, self.b, self.stride, self.pad,
-                              dilate=self.dilate, groups=self.groups)
+        if self.W.data is not None:
+            return convolution_2d(x, self.W, self.b, self.stride, self.pad,
+                                  dilate=self.dilate, groups=self.groups)
+        if len(x.shape) != 4:
+            raise ValueError(
+                'Convolution2D needs input of shape (batch, channels, height, width), '
+                'but got shape {}.{}'.format(x.shape, _one_image_hint(x.shape)))
+        return _lazy.first_call(
+            [self.W], lambda: self._initialize_params(x.shape[1]),
+            lambda: convolution_2d(x, self.W, self.b, self.stride, self.pad,
+                                  dilate=self.dilate, groups=self.groups))
+
+
+def _one_image_hint(shape):
+    if len(shape) == 3:
+        return ' For one image of {} channels write x[None].'.format(shape[0])
+    if len(shape) == 2:
+        return ' For one grey image write x[None, None].'
+    return ''

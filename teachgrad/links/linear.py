@@ -16,6 +16,7 @@ variable W(None)
 from teachgrad import functions as F
 from teachgrad import initializers
 from teachgrad.link import Link
+from teachgrad.links import _lazy
 from teachgrad.variable import Parameter
 
 
@@ -41,6 +42,9 @@ class Linear(Link):
         super().__init__()
         if out_size is None:
             in_size, out_size = None, in_size
+        _check_size('out_size', out_size)
+        if in_size is not None:
+            _check_size('in_size', in_size)
         self.out_size = out_size
         self._in_size = in_size
         self.n_batch_axes = n_batch_axes
@@ -72,9 +76,29 @@ class Linear(Link):
 
     def forward(self, x, n_batch_axes=None):
         n_batch_axes = self.n_batch_axes if n_batch_axes is None else n_batch_axes
-        if self.W.data is None:
-            in_size = 1
-            for s in x.shape[n_batch_axes:]:
-                in_size *= s
-            self._initialize_params(in_size)
-        return F.linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
+        if self.W.data is not None:
+            return F.linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
+        shape = x.shape
+        if len(shape) <= n_batch_axes:
+            axes = '(batch, features)' if n_batch_axes == 1 else \
+                '{} batch axes, then the features'.format(n_batch_axes)
+            raise ValueError(
+                'Linear got an input of shape {}, but it needs a batch: {}. For one '
+                'example of {} features write x[None] or x.reshape(1, -1).'.format(
+                    shape, axes, shape[-1] if shape else 1))
+        in_size = 1
+        for s in shape[n_batch_axes:]:
+            in_size *= s
+        _check_size('the number of input features', in_size)
+        return _lazy.first_call(
+            [self.W], lambda: self._initialize_params(in_size),
+            lambda: F.linear(x, self.W, self.b, n_batch_axes=n_batch_axes))
+
+
+def _check_size(what, size):
+    import numbers
+    if isinstance(size, bool) or not isinstance(size, numbers.Integral) or size < 1:
+        raise ValueError(
+            'Linear: {} must be a positive whole number, but got {!r}. Write '
+            'L.Linear(in_size, out_size), e.g. L.Linear(784, 10), or L.Linear(out_size) '
+            'to take in_size from the first input.'.format(what, size))

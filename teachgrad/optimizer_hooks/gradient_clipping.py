@@ -1,6 +1,8 @@
 """GradientClipping: shrink all gradients together when their norm is too large."""
 import math
 
+from teachgrad._checks import CheckedAttribute
+
 
 class GradientClipping:
     """If the L2 norm of all gradients together exceeds ``threshold``, scale
@@ -11,6 +13,8 @@ class GradientClipping:
     """
     name = 'GradientClipping'
     timing = 'pre'
+    threshold = CheckedAttribute('threshold', low=0, low_open=True,
+                                 meaning='the largest gradient norm')
 
     def __init__(self, threshold):
         self.threshold = threshold

@@ -1,5 +1,6 @@
 """Lasso: L1 regularization, ``grad += rate * sign(param)`` before each update."""
 from teachgrad import backend
+from teachgrad._checks import CheckedAttribute
 
 
 class Lasso:
@@ -12,6 +13,7 @@ class Lasso:
     name = 'Lasso'
     call_for_each_param = True
     timing = 'pre'
+    rate = CheckedAttribute('rate', low=0, meaning='the pull toward zero')
 
     def __init__(self, rate):
         self.rate = rate

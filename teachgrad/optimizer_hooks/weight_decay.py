@@ -1,4 +1,5 @@
 """WeightDecay: L2 regularization, ``grad += rate * param`` before each update."""
+from teachgrad._checks import CheckedAttribute
 
 
 class WeightDecay:
@@ -11,6 +12,7 @@ class WeightDecay:
     name = 'WeightDecay'
     call_for_each_param = True
     timing = 'pre'
+    rate = CheckedAttribute('rate', low=0, meaning='the pull toward zero')
 
     def __init__(self, rate):
         self.rate = rate

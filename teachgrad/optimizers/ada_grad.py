@@ -4,7 +4,9 @@
 """
 from teachgrad import optimizer
 
-_default_hyperparam = optimizer.Hyperparameter()
+# The values each hyperparameter accepts, checked whenever one is set.
+_checks = {'lr': dict(low=0, meaning='the step size'), 'eps': dict(low=0)}
+_default_hyperparam = optimizer.Hyperparameter(checks=_checks, owner='AdaGrad')
 _default_hyperparam.lr = 0.001
 _default_hyperparam.eps = 1e-8
 
@@ -39,6 +41,7 @@ class AdaGrad(optimizer.GradientMethod):
         lr: learning rate (0.001).
         eps: keeps the division finite (1e-8).
     """
+    hyperparam_checks = _checks
 
     def __init__(self, lr=_default_hyperparam.lr, eps=_default_hyperparam.eps):
         super().__init__()

@@ -20,7 +20,13 @@ import math
 
 from teachgrad import optimizer
 
-_default_hyperparam = optimizer.Hyperparameter()
+# The values each hyperparameter accepts, checked whenever one is set.
+_checks = {'alpha': dict(low=0, meaning='the step size'),
+           'beta1': dict(low=0, high=1, high_open=True, meaning='decay of the mean'),
+           'beta2': dict(low=0, high=1, high_open=True, meaning='decay of the mean square'),
+           'eps': dict(low=0), 'eta': dict(low=0), 'weight_decay_rate': dict(low=0),
+           'amsgrad': bool}
+_default_hyperparam = optimizer.Hyperparameter(checks=_checks, owner='Adam')
 _default_hyperparam.alpha = 0.001
 _default_hyperparam.beta1 = 0.9
 _default_hyperparam.beta2 = 0.999
@@ -59,6 +65,16 @@ class AdamRule(optimizer.UpdateRule):
         if self.hyperparam.amsgrad:
             self.state['vhat'] = xp.zeros_like(param.data)
 
+    def check_ready(self, param):
+        super().check_ready(param)
+        grad = param.grad
+        if grad is not None and self.hyperparam.eps != 0 and \
+                grad.dtype.type(self.hyperparam.eps) == 0:
+            raise ValueError(
+                'Adam: eps {} is 0 in {}, so a zero second moment would divide by '
+                'zero. Use a larger eps (e.g. 1e-4 for float16).'.format(
+                    self.hyperparam.eps, grad.dtype))
+
     @property
     def alpha_t(self):
         """The bias-corrected step size at this rule's step t."""
@@ -70,10 +86,6 @@ class AdamRule(optimizer.UpdateRule):
         hp = self.hyperparam
         grad = param.grad
         xp = param.xp
-        eps = grad.dtype.type(hp.eps)
-        if hp.eps != 0 and eps == 0:
-            raise ValueError('eps {} of Adam is 0 in {}: use a larger eps'.format(
-                hp.eps, grad.dtype))
         m, v = self.state['m'], self.state['v']
         m += (1.0 - hp.beta1) * (grad - m)
         v += (1.0 - hp.beta2) * (grad * grad - v)
@@ -107,6 +119,7 @@ class Adam(optimizer.GradientMethod):
     ``optimizer.alpha_t`` (also ``optimizer.lr``) is the bias-corrected step
     size at the current step.
     """
+    hyperparam_checks = _checks
 
     def __init__(self, alpha=_default_hyperparam.alpha, beta1=_default_hyperparam.beta1,
                  beta2=_default_hyperparam.beta2, eps=_default_hyperparam.eps,

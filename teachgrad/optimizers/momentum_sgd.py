@@ -12,7 +12,10 @@
 """
 from teachgrad import optimizer
 
-_default_hyperparam = optimizer.Hyperparameter()
+# The values each hyperparameter accepts, checked whenever one is set.
+_checks = {'lr': dict(low=0, meaning='the step size'),
+           'momentum': dict(low=0, high=1, meaning='the share of the last step kept')}
+_default_hyperparam = optimizer.Hyperparameter(checks=_checks, owner='MomentumSGD')
 _default_hyperparam.lr = 0.01
 _default_hyperparam.momentum = 0.9
 
@@ -46,6 +49,7 @@ class MomentumSGD(optimizer.GradientMethod):
         lr: learning rate.
         momentum: how much of the previous step carries over (0.9).
     """
+    hyperparam_checks = _checks
 
     def __init__(self, lr=_default_hyperparam.lr, momentum=_default_hyperparam.momentum):
         super().__init__()

@@ -4,7 +4,11 @@
 """
 from teachgrad import optimizer
 
-_default_hyperparam = optimizer.Hyperparameter()
+# The values each hyperparameter accepts, checked whenever one is set.
+_checks = {'lr': dict(low=0, meaning='the step size'),
+           'alpha': dict(low=0, high=1, meaning='decay of the mean square'),
+           'eps': dict(low=0), 'eps_inside_sqrt': bool}
+_default_hyperparam = optimizer.Hyperparameter(checks=_checks, owner='RMSprop')
 _default_hyperparam.lr = 0.01
 _default_hyperparam.alpha = 0.99
 _default_hyperparam.eps = 1e-8
@@ -47,6 +51,7 @@ class RMSprop(optimizer.GradientMethod):
         eps: keeps the division finite (1e-8).
         eps_inside_sqrt: use ``sqrt(ms + eps)`` instead of ``sqrt(ms) + eps``.
     """
+    hyperparam_checks = _checks
 
     def __init__(self, lr=_default_hyperparam.lr, alpha=_default_hyperparam.alpha,
                  eps=_default_hyperparam.eps, eps_inside_sqrt=False):

@@ -11,7 +11,9 @@ array([0.8], dtype=float32)
 """
 from teachgrad import optimizer
 
-_default_hyperparam = optimizer.Hyperparameter()
+# The values each hyperparameter accepts, checked whenever one is set.
+_checks = {'lr': dict(low=0, meaning='the step size')}
+_default_hyperparam = optimizer.Hyperparameter(checks=_checks, owner='SGD')
 _default_hyperparam.lr = 0.01
 
 
@@ -37,6 +39,7 @@ class SGD(optimizer.GradientMethod):
     Args:
         lr: learning rate (the size of each step relative to the gradient).
     """
+    hyperparam_checks = _checks
 
     def __init__(self, lr=_default_hyperparam.lr):
         super().__init__()

@@ -8,6 +8,7 @@
 'LR'
 >>> viz.set_options(rankdir='TB')
 """
+import os
 
 _DEFAULTS = {
     'show_values': True,     # print each variable's value in its box
@@ -32,6 +33,7 @@ class Options:
 
     def __setattr__(self, name, value):
         _check_name(name)
+        _check_value(name, value)
         super().__setattr__(name, value)
 
     def __repr__(self):
@@ -44,6 +46,34 @@ def _check_name(name):
         raise AttributeError(
             'teachgrad.viz has no option {!r}; the options are: {}.'.format(
                 name, ', '.join(sorted(_DEFAULTS))))
+
+
+def _check_value(name, value):
+    # Refused here, where it is set, rather than at the next picture.
+    from teachgrad._checks import check_bool, check_real
+    owner = 'viz.set_options'
+    if name in ('show_values', 'show_grads', 'legend'):
+        check_bool(owner, name, value)
+    elif name == 'collapse_links':
+        if value not in (True, False, 'auto') or not isinstance(value, (bool, str)):
+            raise ValueError("{}: collapse_links must be True, False or 'auto', but got "
+                             '{!r}.'.format(owner, value))
+    elif name == 'rankdir':
+        if value not in ('TB', 'LR', 'BT', 'RL'):
+            raise ValueError("{}: rankdir must be 'TB' (top to bottom) or 'LR' (left to "
+                             "right), or 'BT', 'RL'; but got {!r}.".format(owner, value))
+    elif name in ('max_nodes', 'max_elements', 'precision'):
+        check_real(owner, name, value, low=1 if name == 'max_nodes' else 0)
+        if int(value) != value:
+            raise ValueError('{}: {} must be a whole number, but got {!r}.'.format(
+                owner, name, value))
+    elif name == 'timeout' and value is not None:      # None: no time limit
+        check_real(owner, name, value, low=0, low_open=True, allow_inf=True,
+                   meaning='seconds Graphviz may take')
+    elif name == 'executable':
+        if value is not None and not isinstance(value, (str, os.PathLike)):
+            raise TypeError('{}: executable must be a path (a str) or None, but got '
+                            '{!r} (a {}).'.format(owner, value, type(value).__name__))
 
 
 options = Options()
@@ -65,7 +95,8 @@ def set_options(**changes):
     """
     if changes.pop('reset', False):
         options.__dict__.update(_DEFAULTS)
-    for name in changes:
+    for name, value in changes.items():
         _check_name(name)
+        _check_value(name, value)
     for name, value in changes.items():
         setattr(options, name, value)

@@ -139,7 +139,21 @@ def run(source, fmt='svg', timeout=None, dpi=None):
                  if line.strip() and not line.lstrip().startswith('Warning')]
         raise RenderError('Graphviz failed (exit status {}): {}'.format(
             proc.returncode, lines[0] if lines else 'no output'))
+    if fmt == 'svg':
+        _check_svg(out)
     return out
+
+
+def _check_svg(out):
+    # A renderer that dies halfway may still exit 0 with part of a picture;
+    # Jupyter would show a broken image, so only well-formed SVG goes on.
+    try:
+        root = ElementTree.fromstring(out)
+    except ElementTree.ParseError as e:
+        raise RenderError('the renderer returned an incomplete SVG ({} bytes: {})'.format(
+            len(out), e)) from None
+    if not root.tag.endswith('svg'):
+        raise RenderError('the renderer returned <{}>, not an SVG picture'.format(root.tag))
 
 
 def _kill(proc):

@@ -5,6 +5,7 @@ interrupted save never leaves a broken snapshot behind.
 """
 import glob
 import os
+import re
 import shutil
 import tempfile
 
@@ -40,7 +41,9 @@ def snapshot(savefun=None, filename='snapshot_iter_{.updater.iteration}', *,
         writer: a callable ``writer(filename, outdir, target, savefun)`` that
             replaces the default writing (kept for Chainer compatibility).
         snapshot_on_error (bool): also save when training fails.
-        n_retains (int): keep only the newest this many files (-1: all).
+        n_retains (int): keep only the newest this many of the files this
+            extension wrote (-1: all). Other files in the output directory,
+            and those of an earlier run, are never deleted.
         autoload (bool): on ``initialize``, load the newest existing snapshot
             from the output directory (resume after an interruption).
 
@@ -76,6 +79,7 @@ class _Snapshot(extension.Extension):
         self.n_retains = n_retains
         self.autoload = autoload
         self._savefun = savefun
+        self._written = []          # paths saved by this extension, oldest first
 
     def initialize(self, trainer):
         if not self.autoload:
@@ -108,10 +112,18 @@ class _Snapshot(extension.Extension):
             self.writer(filename, trainer.out, target, savefun)
         else:
             _write(filename, trainer.out, target, savefun)
+        path = os.path.join(trainer.out, filename)
+        if path in self._written:
+            self._written.remove(path)
+        self._written.append(path)
         if self.n_retains > 0:
-            files = _snapshot_files(self.filename, trainer.out)
-            for _, path in files[:-self.n_retains]:
-                os.remove(path)
+            # Only files this extension wrote are ever deleted: a
+            # 'model_best.npz' beside 'model_{.updater.epoch}.npz' is not ours.
+            old, self._written = (self._written[:-self.n_retains],
+                                  self._written[-self.n_retains:])
+            for stale in old:
+                if os.path.isfile(stale):
+                    os.remove(stale)
 
 
 def _write(filename, outdir, target, savefun):
@@ -128,10 +140,34 @@ def _write(filename, outdir, target, savefun):
 
 
 def _snapshot_files(fmt, outdir):
-    """``[(mtime, path), ...]`` of files made by the filename format, oldest first."""
+    """``[(mtime, path), ...]`` of files made by the filename format, oldest first.
+
+    A field of the format (``{.updater.iteration}``) stands for a number, so
+    ``model_best.npz`` is not taken for a file of ``model_{.updater.epoch}.npz``.
+    """
     pattern = _glob_of(fmt)
     paths = glob.glob(os.path.join(glob.escape(outdir), pattern))
-    return sorted((os.path.getmtime(p), p) for p in paths if os.path.isfile(p))
+    regex = _regex_of(fmt)
+    return sorted((os.path.getmtime(p), p) for p in paths
+                  if os.path.isfile(p) and regex.fullmatch(os.path.basename(p)))
+
+
+def _regex_of(fmt):
+    # 'snapshot_iter_{.updater.iteration}' -> r'snapshot_iter_[-+0-9.e]+'
+    out, depth, literal = [], 0, []
+    for ch in fmt:
+        if ch == '{':
+            if depth == 0:
+                out.append(re.escape(''.join(literal)))
+                literal = []
+                out.append('[-+0-9.eE]+')
+            depth += 1
+        elif ch == '}':
+            depth -= 1
+        elif depth == 0:
+            literal.append(ch)
+    out.append(re.escape(''.join(literal)))
+    return re.compile(''.join(out))
 
 
 def _find_latest(fmt, outdir):

@@ -112,7 +112,17 @@ class StandardUpdater(Updater):
     def update_core(self):
         """Read a batch, convert it, and let the optimizer take one step."""
         iterator = self._iterators['main']
-        batch = iterator.next()
+        try:
+            batch = iterator.next()
+        except StopIteration:
+            raise RuntimeError(
+                "the training iterator 'main' ran out of examples after {} iterations "
+                '(epoch {}): it was made with repeat=False, which goes through the data '
+                'once and stops. A Trainer needs an iterator that repeats: make it with '
+                'SerialIterator(dataset, batch_size) (repeat=True, the default) and let '
+                'the stop trigger, e.g. (10, "epoch"), decide when training ends. '
+                'repeat=False is for the Evaluator\'s iterator.'.format(
+                    self.iteration, getattr(iterator, 'epoch', '?'))) from None
         in_arrays = self.converter(batch, self.device)
         optimizer = self._optimizers['main']
         loss_func = self.loss_func or optimizer.target
