@@ -17,7 +17,8 @@ from teachgrad import backend  # NOQA
 from teachgrad.configuration import (  # NOQA
     config, global_config, using_config, no_backprop_mode, force_backprop_mode)
 from teachgrad.variable import Variable, Parameter, VariableNode, as_variable, as_array  # NOQA
-from teachgrad.function_node import FunctionNode, Function  # NOQA
+from teachgrad.function_node import FunctionNode  # NOQA
+from teachgrad.function import Function  # NOQA
 from teachgrad.backend import get_array_module  # NOQA
 from teachgrad import functions  # NOQA
 

@@ -14,10 +14,52 @@ read what it recorded (each function's ``backward_order``, each node's
 >>> x.grad
 array([5.], dtype=float32)
 """
-import heapq
 import warnings
 
 from teachgrad import backend
+
+
+def walk(roots, backward=False):
+    """The function nodes behind ``roots`` (VariableNodes), in teachgrad's one order.
+
+    The order: by ``rank``, the distance from the leaves, which grows along
+    every arrow; functions of equal rank never feed each other, and among
+    them the one that forward ran first comes first. Read forwards (the
+    pictures, the steppers), every function comes after the functions that
+    made its inputs. With ``backward=True`` the ranks go from the outputs
+    down (still forward's order within a rank), so every function comes
+    after all the functions that used its outputs: its grad is complete
+    when its turn comes. An explicit stack instead of recursion, so long
+    chains are fine.
+
+    >>> import numpy as np
+    >>> from teachgrad import Variable
+    >>> x = Variable(np.array([1.], dtype=np.float32))
+    >>> a = x * 2; b = x * 3; y = b + a
+    >>> [f.label for f in walk([y.node])]
+    ['* 2', '* 3', '+']
+    >>> [f.label for f in walk([y.node], backward=True)]
+    ['+', '* 2', '* 3']
+    """
+    found, seen = [], set()
+    stack = [root.creator for root in roots if root.creator is not None]
+    while stack:
+        f = stack.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        found.append(f)
+        stack.extend(node.creator for node in f.inputs if node.creator is not None)
+    found.sort(key=_backward_key if backward else _forward_key)
+    return found
+
+
+def _forward_key(f):
+    return f.rank, f.forward_order
+
+
+def _backward_key(f):
+    return -f.rank, f.forward_order
 
 
 class BackwardStep:
@@ -33,6 +75,40 @@ class BackwardStep:
 
     def __repr__(self):
         return '<BackwardStep {}: {}>'.format(self.index, self.function.label)
+
+
+def backward_steps(y, retain_grad=False):
+    """Yield one :class:`BackwardStep` per function node, outputs before inputs.
+
+    Functions run in the order of :func:`walk` with ``backward=True``, so a
+    node's grad is complete (every path into it summed) before its creator
+    runs; a function that no grad reaches is skipped. Leaf grads are added to
+    ``Variable.grad`` as soon as they are produced; intermediate grads live
+    only in this generator unless ``retain_grad`` keeps them.
+    """
+    root = y.node
+    seed = _seed_grad(y)
+    root.grad_state = 'seed'
+    if seed is None or root.creator is None:
+        return
+    grads = {root: seed}        # the grads of nodes whose creator has not run yet
+    owned = {id(seed)}          # the arrays some Variable already holds as its grad
+    count = 0
+    for f in walk([root], backward=True):
+        outputs = [ref() for ref in f.outputs]      # None where an output died
+        if not any(node in grads for node in outputs):
+            continue
+        gys = _grads_of(outputs, grads)
+        gxs = _call_backward(f, gys)
+        count += 1
+        f.backward_order = count
+        for node in outputs:
+            if node is not None and node is not root:
+                _free_or_retain(node, grads.pop(node, None), retain_grad, owned)
+        for node, gx in zip(f.inputs, gxs):
+            if gx is not None and node.requires_grad:
+                _send(f, node, gx, grads, owned)
+        yield BackwardStep(count, f, gys, gxs)
 
 
 def _seed_grad(y):
@@ -54,87 +130,64 @@ def _seed_grad(y):
     return None
 
 
-def backward_steps(y, retain_grad=False):
-    """Yield one :class:`BackwardStep` per function node, outputs before inputs.
+def _grads_of(outputs, grads):
+    """One grad per output; an output that nobody used gets zeros."""
+    gys = [grads.get(node) for node in outputs]
+    for i, node in enumerate(outputs):
+        if gys[i] is None and node is not None:
+            xp = backend.get_array_module(*gys)     # the device of its siblings' grads
+            gys[i] = xp.zeros(node.shape, dtype=node.dtype)
+    return tuple(gys)
 
-    Functions are visited in decreasing rank (distance from the leaves), so a
-    node's grad is complete — every path into it summed — before its creator
-    runs. Leaf grads are accumulated into ``Variable.grad`` as soon as they are
-    produced; intermediate grads live only in this generator unless
-    ``retain_grad`` keeps them.
-    """
-    seed = _seed_grad(y)
-    root = y.node
-    root.grad_state = 'seed'
-    if seed is None or root.creator is None:
+
+def _call_backward(f, gys):
+    """Run ``f``'s backward; it must give one grad (or None) per input."""
+    gxs = f._backward(gys)
+    if type(gxs) is not tuple:
+        gxs = (gxs,)
+    if len(gxs) != len(f.inputs):
+        raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
+            type(f).__name__, len(gxs), len(f.inputs)))
+    return gxs
+
+
+def _free_or_retain(node, g, retain_grad, owned):
+    """An intermediate grad is done with once its creator ran: drop it or keep it."""
+    var = node.get_variable_or_none()
+    if retain_grad:
+        node.grad_state = 'retained'
+        if var is not None and g is not None:
+            var._grad = _own(g, owned)
+    else:
+        node.grad_state = 'freed'
+        if var is not None:
+            var._grad = None
+
+
+def _send(f, node, gx, grads, owned):
+    """Pass ``f``'s grad ``gx`` to its input ``node``: summed with the grads of
+    the other paths into it, and, for a leaf, added to its Variable's grad."""
+    if gx.shape != node.shape:
+        raise ValueError(
+            '{}.backward returned a gradient of shape {} for an input of shape {}; '
+            'each gradient must have the shape of its input.'.format(
+                type(f).__name__, gx.shape, node.shape))
+    if gx.dtype is not node.dtype and gx.dtype != node.dtype and node.dtype.kind == 'f':
+        # numpy promotes mixed dtypes (float32 + float64 -> float64); the grad
+        # of a float32 variable still has to be float32.
+        gx = gx.astype(node.dtype)
+    if node.creator is not None:
+        old = grads.get(node)
+        grads[node] = gx if old is None else old + gx
         return
-    grads = {root: seed}
-    owned = {id(seed)}          # arrays some Variable already holds as its grad
-    heap = [(-root.creator.rank, 0, root.creator)]
-    queued = {root.creator}
-    pushed = 0                  # tie-breaker so the heap never compares functions
-    count = 0
-    while heap:
-        f = heapq.heappop(heap)[2]
-        outputs = [ref() for ref in f.outputs]
-        gys = [grads.get(node) for node in outputs]     # grads.get(None) is None
-        for i, g in enumerate(gys):
-            if g is None:       # an output nobody used: its grad is zero
-                gys[i] = _zeros(outputs[i], gys)
-        gys = tuple(gys)
-        gxs = f._backward(gys)
-        if type(gxs) is not tuple:
-            gxs = (gxs,)
-        if len(gxs) != len(f.inputs):
-            raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
-                type(f).__name__, len(gxs), len(f.inputs)))
-        count += 1
-        f.backward_order = count
-        for node in outputs:
-            if node is None or node is root:
-                continue
-            g = grads.pop(node, None)
-            var = node._variable()
-            if retain_grad:
-                node.grad_state = 'retained'
-                if var is not None and g is not None:
-                    var._grad = _own(g, owned)
-            else:
-                node.grad_state = 'freed'
-                if var is not None:
-                    var._grad = None
-        for node, gx in zip(f.inputs, gxs):
-            if gx is None or not node.requires_grad:
-                continue
-            if gx.shape != node.shape:
-                _shape_error(f, node, gx)
-            if gx.dtype is not node.dtype:
-                gx = _as_dtype(gx, node.dtype)
-            creator = node.creator
-            if creator is not None:
-                old = grads.get(node)
-                grads[node] = gx if old is None else old + gx
-                if creator not in queued:
-                    queued.add(creator)
-                    pushed += 1
-                    heapq.heappush(heap, (-creator.rank, pushed, creator))
-            else:
-                var = node._variable()
-                if var is None:
-                    continue
-                if var._grad is None:
-                    var._grad = _own(gx, owned)
-                else:
-                    var._grad = var._grad + gx
-                    owned.add(id(var._grad))
-        yield BackwardStep(count, f, gys, gxs)
-
-
-def _zeros(node, gys):
-    """A zero grad for an output nobody used, on the device of its siblings' grads."""
-    if node is None:
-        return None
-    return backend.get_array_module(*gys).zeros(node.shape, dtype=node.dtype)
+    var = node.get_variable_or_none()
+    if var is None:
+        return
+    if var._grad is None:
+        var._grad = _own(gx, owned)
+    else:
+        var._grad = var._grad + gx
+        owned.add(id(var._grad))
 
 
 def _own(g, owned):
@@ -152,18 +205,3 @@ def _own(g, owned):
         owned.add(id(base))
     owned.add(id(g))
     return g
-
-
-def _as_dtype(gx, dtype):
-    # numpy promotes mixed dtypes (float32 + float64 -> float64); the gradient
-    # of a float32 variable still has to be float32, as its grad setter demands.
-    if gx.dtype == dtype or dtype.kind != 'f':
-        return gx
-    return gx.astype(dtype)
-
-
-def _shape_error(f, node, gx):
-    raise ValueError(
-            '{}.backward returned a gradient of shape {} for an input of shape {}; '
-            'each gradient must have the shape of its input.'.format(
-                type(f).__name__, gx.shape, node.shape))

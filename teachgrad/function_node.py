@@ -2,12 +2,14 @@
 
 To add an operation, subclass :class:`FunctionNode`, compute the result from
 arrays in ``forward`` (keeping on ``self`` whatever backward will need) and
-return the input gradients from the output gradients in ``backward``:
+return the input gradients from the output gradients in ``backward``. The
+chain rule in words, beside the backward, is what the backward stepper shows:
 
 >>> import numpy as np
 >>> from teachgrad import FunctionNode, Variable
 >>> class Cube(FunctionNode):
 ...     label = '**3'
+...     chain_rule = ('3 · {0}² · {gy}',)
 ...     def forward(self, x):
 ...         self.x = x                 # backward needs x
 ...         return x ** 3
@@ -19,19 +21,18 @@ return the input gradients from the output gradients in ``backward``:
 >>> x.grad
 array([12.])
 
-Chainer's styles work too: the classic :class:`Function` (``forward(self,
-inputs)`` and ``backward(self, inputs, grad_outputs)`` on tuples of arrays),
-and Chainer v7's FunctionNode (``forward(self, inputs)`` with
-``self.retain_inputs((0,))``, ``backward(self, target_input_indexes,
-grad_outputs)`` on Variables, called with ``apply``).
+Chainer's ways of writing a function run too, each in a file of its own:
+the classic ``Function`` (``function.py``) and Chainer v7's FunctionNode
+contract, ``forward(inputs)`` and ``backward(indexes, grad_outputs)``
+(``function_styles.py``).
 """
-import inspect
 import itertools
 import weakref
 
 import numpy
 
 from teachgrad import backend
+from teachgrad import function_styles
 from teachgrad.configuration import config
 from teachgrad.variable import Variable
 
@@ -40,18 +41,8 @@ from teachgrad.variable import Variable
 # functions that ran inside one link into a single box.
 link_scope = ()
 
-
-_weakref = weakref.ref
-# Counts function calls, so the forward stepper can replay the true order.
+# Counts recorded calls: sorting functions by it gives the order forward ran them.
 _forward_clock = itertools.count()
-
-
-def _output(y, inputs, requires_grad):
-    # numpy turns 0-d results into scalars (np.float32(3.0)); outputs must be arrays.
-    if type(y) is not numpy.ndarray and not backend.is_array(y):
-        y = (numpy if isinstance(y, numpy.generic) else
-             backend.get_array_module(*inputs)).asarray(y)
-    return Variable(y, requires_grad=requires_grad)
 
 
 class FunctionNode:
@@ -61,8 +52,10 @@ class FunctionNode:
     ``outputs`` weak references to the output nodes, ``rank`` the distance
     from the leaves, ``scope`` the links that were being called, and after a
     backward ``backward_order`` the step (1, 2, ...) at which backward visited
-    this function. ``forward_order`` increases with every recorded call, so
-    sorting by it gives the order in which forward ran.
+    this function. ``forward_order`` increases with every recorded call.
+    ``label`` is how the operation reads in a picture, ``chain_rule`` the
+    grad each input gets, in words (``{0}``, ``{1}``: the inputs, ``{c}``: a
+    constant, ``{out}``: the output, ``{gy}``: the output's grad).
     """
     inputs = ()
     outputs = ()
@@ -70,6 +63,7 @@ class FunctionNode:
     scope = ()
     backward_order = None
     forward_order = 0
+    chain_rule = None
 
     @property
     def label(self):
@@ -86,36 +80,28 @@ class FunctionNode:
 
         Returns a tuple of output Variables.
         """
-        inputs = [x if isinstance(x, Variable) else _input_variable(x) for x in inputs]
-        nodes = [x._node for x in inputs]
-        ys = self._forward([x._data for x in inputs])
-        requires_grad = False
-        if config.enable_backprop:
-            for n in nodes:
-                if n.requires_grad:
-                    requires_grad = True
-                    break
-        if type(ys) is tuple:
-            outputs = tuple([_output(y, inputs, requires_grad) for y in ys])
-        else:
-            outputs = (_output(ys, inputs, requires_grad),)
+        inputs = [_as_input(x) for x in inputs]
+        # Checks of the inputs, and hooks that watch every call, belong here.
+        ys = self._forward([x.data for x in inputs])
+        ys = ys if type(ys) is tuple else (ys,)
+        requires_grad = config.enable_backprop and any(x.requires_grad for x in inputs)
+        outputs = tuple(Variable(_as_array(y, inputs), requires_grad=requires_grad)
+                        for y in ys)
         if requires_grad:
-            self.inputs = tuple(nodes)
-            rank = 0
-            for n in nodes:
-                if n.rank > rank:
-                    rank = n.rank
-            self.rank = rank
-            self.scope = link_scope
-            self.forward_order = next(_forward_clock)
-            refs = []
-            for y in outputs:
-                n = y._node
-                n.creator = self
-                n.rank = rank + 1
-                refs.append(_weakref(n))
-            self.outputs = tuple(refs)
+            self._record([x.node for x in inputs], [y.node for y in outputs])
         return outputs
+
+    def _record(self, inputs, outputs):
+        """Link this call into the graph: inputs -> self -> outputs."""
+        self.inputs = tuple(inputs)
+        self.rank = max(node.rank for node in inputs)
+        self.scope = link_scope
+        self.forward_order = next(_forward_clock)
+        for node in outputs:
+            node.creator = self
+            node.rank = self.rank + 1
+        # Weak references: the graph must not keep big outputs alive.
+        self.outputs = tuple(weakref.ref(node) for node in outputs)
 
     # Subclasses define these two. Both work on plain arrays.
     def forward(self, *xs):
@@ -128,7 +114,9 @@ class FunctionNode:
             '{} has no backward(self, *grad_outputs), so gradients cannot flow '
             'through it'.format(type(self).__name__))
 
-    # The calling conventions; Function (below) adapts them to Chainer's old style.
+    # How forward and backward are called. teachgrad's own style passes the
+    # arrays one by one; function_styles.py swaps these two for classes that
+    # follow one of Chainer's contracts.
     def _forward(self, xs):
         return self.forward(*xs)
 
@@ -137,58 +125,15 @@ class FunctionNode:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        # Chainer v7's own FunctionNode style: forward(self, inputs) on a tuple,
-        # backward(self, target_input_indexes, grad_outputs) on Variables, with
-        # retain_inputs()/get_retained_inputs(). Recognised by backward's
-        # signature, so Chainer code written that way runs unchanged.
-        backward = cls.__dict__.get('backward')
-        if backward is not None and '_forward' not in cls.__dict__:
-            names = list(inspect.signature(backward).parameters)[1:]
-            if len(names) == 2 and names[1] == 'grad_outputs' and names[0] != 'inputs':
-                cls._forward = _chainer_forward
-                cls._backward = _chainer_backward
-
-    def retain_inputs(self, indexes):
-        """Chainer style: keep the inputs at ``indexes`` for backward."""
-        self._retained_inputs = tuple(self._forward_inputs[i] for i in indexes)
-
-    def retain_outputs(self, indexes):
-        """Chainer style: keep the outputs at ``indexes`` for backward."""
-        self._retain_output_indexes = tuple(indexes)
-
-    def get_retained_inputs(self):
-        """The inputs kept by :meth:`retain_inputs`, as Variables."""
-        return tuple(Variable(a, requires_grad=False) for a in self._retained_inputs)
-
-    def get_retained_outputs(self):
-        """The outputs kept by :meth:`retain_outputs`, as Variables."""
-        return tuple(Variable(a, requires_grad=False) for a in self._retained_outputs)
+        function_styles.adapt(cls, FunctionNode._forward)
 
     def __repr__(self):
         return '<{} {}>'.format(type(self).__name__, self.label)
 
 
-def _chainer_forward(self, xs):
-    self._forward_inputs = tuple(xs)        # what retain_inputs() picks from
-    try:
-        ys = _as_tuple(self.forward(self._forward_inputs))
-    finally:
-        del self._forward_inputs
-    xp = backend.get_array_module(*xs)
-    self._retained_outputs = tuple(
-        xp.asarray(ys[i]) for i in getattr(self, '_retain_output_indexes', ()))
-    return ys
-
-
-def _chainer_backward(self, gys):
-    from teachgrad.configuration import no_backprop_mode
-    grads = tuple(None if g is None else Variable(g, requires_grad=False) for g in gys)
-    with no_backprop_mode():        # the grads' own arithmetic builds no graph
-        gxs = _as_tuple(self.backward(tuple(range(len(self.inputs))), grads))
-    return tuple(g.data if isinstance(g, Variable) else g for g in gxs)
-
-
-def _input_variable(x):
+def _as_input(x):
+    if isinstance(x, Variable):
+        return x
     if not backend.is_array(x):
         raise TypeError(
             'functions take Variables or ndarrays, but got {}. Wrap plain '
@@ -197,62 +142,18 @@ def _input_variable(x):
     return Variable(x, requires_grad=False)
 
 
-class Function(FunctionNode):
-    """Chainer's classic function style: tuples of arrays in and out.
-
-    >>> import numpy as np
-    >>> from teachgrad import Variable
-    >>> class Square(Function):
-    ...     def forward(self, inputs):
-    ...         x, = inputs
-    ...         return x ** 2,
-    ...     def backward(self, inputs, grad_outputs):
-    ...         x, = inputs
-    ...         gy, = grad_outputs
-    ...         return 2 * x * gy,
-    >>> x = Variable(np.array([3.]))
-    >>> Square()(x).backward()
-    >>> x.grad
-    array([6.])
-    """
-
-    def _forward(self, xs):
-        self._input_arrays = tuple(xs)   # old-style backward receives the inputs
-        return _as_tuple(self.forward(self._input_arrays))
-
-    def _backward(self, gys):
-        return _as_tuple(self.backward(self._input_arrays, gys))
-
-    def forward(self, inputs):
-        """Dispatch to ``forward_cpu``/``forward_gpu`` when a subclass defines those."""
-        if backend.get_array_module(*inputs) is numpy:
-            return self.forward_cpu(inputs)
-        return self.forward_gpu(inputs)
-
-    def backward(self, inputs, grad_outputs):
-        if backend.get_array_module(*inputs) is numpy:
-            return self.backward_cpu(inputs, grad_outputs)
-        return self.backward_gpu(inputs, grad_outputs)
-
-    def forward_cpu(self, inputs):
-        raise NotImplementedError(
-            '{} must define forward(self, inputs) returning a tuple of '
-            'arrays'.format(type(self).__name__))
-
-    def forward_gpu(self, inputs):
-        return self.forward_cpu(inputs)
-
-    def backward_cpu(self, inputs, grad_outputs):
-        raise NotImplementedError(
-            '{} has no backward(self, inputs, grad_outputs)'.format(type(self).__name__))
-
-    def backward_gpu(self, inputs, grad_outputs):
-        return self.backward_cpu(inputs, grad_outputs)
+def _as_array(y, inputs):
+    # numpy turns 0-d results into scalars (np.float32(3.0)); outputs must be arrays.
+    if backend.is_array(y):
+        return y
+    xp = numpy if isinstance(y, numpy.generic) else backend.get_array_module(
+        *[x.data for x in inputs])
+    return xp.asarray(y)
 
 
-def _as_tuple(ys):
-    if isinstance(ys, tuple):
-        return ys
-    if isinstance(ys, list):
-        return tuple(ys)
-    return (ys,)
+def __getattr__(name):
+    # Chainer keeps the classic Function beside FunctionNode; it lives in function.py.
+    if name == 'Function':
+        from teachgrad.function import Function
+        return Function
+    raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))

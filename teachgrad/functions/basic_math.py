@@ -43,6 +43,8 @@ def _fmt(c):
 
 class Add(FunctionNode):
     label = '+'
+    chain_rule = ('{gy}', '{gy}')
+    broadcasts = True
 
     def forward(self, a, b):
         if a.shape != b.shape:
@@ -56,6 +58,8 @@ class Add(FunctionNode):
 
 class Sub(FunctionNode):
     label = '-'
+    chain_rule = ('{gy}', '-{gy}')
+    broadcasts = True
 
     def forward(self, a, b):
         if a.shape != b.shape:
@@ -69,6 +73,8 @@ class Sub(FunctionNode):
 
 class Mul(FunctionNode):
     label = '*'
+    chain_rule = ('{1} · {gy}', '{0} · {gy}')
+    broadcasts = True
 
     def forward(self, a, b):
         if a.shape != b.shape:
@@ -83,6 +89,8 @@ class Mul(FunctionNode):
 
 class Div(FunctionNode):
     label = '/'
+    chain_rule = ('{gy} / {1}', '-{0} / {1}² · {gy}')
+    broadcasts = True
 
     def forward(self, a, b):
         if a.shape != b.shape:
@@ -99,6 +107,8 @@ class Div(FunctionNode):
 
 class Pow(FunctionNode):
     label = '**'
+    chain_rule = ('{1} · {0}^({1} - 1) · {gy}', '{0}^{1} · log {0} · {gy}')
+    broadcasts = True
 
     def forward(self, a, b):
         if a.shape != b.shape:
@@ -117,6 +127,7 @@ class Pow(FunctionNode):
 
 class Neg(FunctionNode):
     label = 'neg'
+    chain_rule = ('-{gy}',)
 
     def forward(self, x):
         return -x
@@ -139,6 +150,7 @@ class _Constant(FunctionNode):
 
 
 class AddConstant(_Constant):
+    chain_rule = ('{gy}',)
     @property
     def label(self):
         return '+ ' + _fmt(self.constant)
@@ -151,6 +163,7 @@ class AddConstant(_Constant):
 
 
 class SubConstant(_Constant):
+    chain_rule = ('{gy}',)
     @property
     def label(self):
         return '- ' + _fmt(self.constant)
@@ -163,6 +176,7 @@ class SubConstant(_Constant):
 
 
 class SubFromConstant(_Constant):
+    chain_rule = ('-{gy}',)
     @property
     def label(self):
         return _fmt(self.constant) + ' -'
@@ -175,6 +189,7 @@ class SubFromConstant(_Constant):
 
 
 class MulConstant(_Constant):
+    chain_rule = ('{c} · {gy}',)
     @property
     def label(self):
         return '* ' + _fmt(self.constant)
@@ -187,6 +202,7 @@ class MulConstant(_Constant):
 
 
 class DivConstant(_Constant):
+    chain_rule = ('{gy} / {c}',)
     @property
     def label(self):
         return '/ ' + _fmt(self.constant)
@@ -199,6 +215,7 @@ class DivConstant(_Constant):
 
 
 class DivFromConstant(_Constant):
+    chain_rule = ('-{c} / {0}² · {gy}',)
     @property
     def label(self):
         return _fmt(self.constant) + ' /'
@@ -222,14 +239,22 @@ class PowConstant(_Constant):
         self.x = x
         return x ** self.constant
 
-    def backward(self, gy):
+    @property
+    def chain_rule(self):
         c = self.constant
         if isinstance(c, numbers.Number) and c == 2:
-            return self._grad(gy * 2 * self.x)
+            return ('2 · {0} · {gy}',)
+        if isinstance(c, numbers.Number):
+            return ('{c} · {0}^{c_minus_1} · {gy}',)
+        return ('{c} · {0}^(c - 1) · {gy}',)
+
+    def backward(self, gy):
+        c = self.constant
         return self._grad(gy * c * self.x ** (c - 1))
 
 
 class PowFromConstant(_Constant):
+    chain_rule = ('{c}^{0} · log {c} · {gy}',)
     """``c ** x``."""
 
     @property
@@ -247,6 +272,7 @@ class PowFromConstant(_Constant):
 
 
 class MatMul(FunctionNode):
+    chain_rule = ('{gy} @ {1}ᵀ', '{0}ᵀ @ {gy}')
     """Matrix product ``a @ b`` of 2-d (or batched n-d) arrays."""
     label = '@'
 

@@ -29,6 +29,8 @@ class LinearFunction(FunctionNode):
                 y = y + b       # let numpy promote (float32 W, float64 b -> float64)
         return y
 
+    chain_rule = ('{gy} @ {1}', '{gy}ᵀ @ {0}', '{gy} summed over the batch')
+
     def backward(self, gy):
         x_node = self.inputs[0]
         # The data fed to the first layer needs no gradient: skip that matmul.

@@ -89,6 +89,8 @@ class SoftmaxCrossEntropy(FunctionNode):
     def _weights(self, ndim):
         return self.class_weight.reshape((1, -1) + (1,) * (ndim - 2))
 
+    chain_rule = ('(softmax({0}) - onehot({1})) · {gy} / n', None)
+
     def backward(self, gy):
         # d loss / d x = softmax(x) - onehot(t), per example.
         xp = backend.get_array_module(gy)
@@ -151,6 +153,8 @@ class MeanSquaredError(FunctionNode):
         d = diff.ravel()
         return xp.asarray(d.dot(d) / max(d.size, 1), dtype=diff.dtype)
 
+    chain_rule = ('2 · ({0} - {1}) · {gy} / n', '-2 · ({0} - {1}) · {gy} / n')
+
     def backward(self, gy):
         gx0 = self.diff * (gy * (2.0 / max(self.diff.size, 1)))
         return gx0, -gx0
@@ -188,6 +192,8 @@ class SigmoidCrossEntropy(FunctionNode):
             return loss.astype(x.dtype)
         self.count = max(1, int(valid.sum())) if self.normalize else max(1, len(x))
         return xp.asarray(loss.sum() / self.count).astype(x.dtype)
+
+    chain_rule = ('(sigmoid({0}) - {1}) · {gy} / n', None)
 
     def backward(self, gy):
         # d loss / d x = sigmoid(x) - t where the label is not ignored.

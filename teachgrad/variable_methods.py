@@ -1,0 +1,116 @@
+"""The rest of Variable's surface: numpy-like helpers, devices and Chainer's spellings.
+
+``variable.py`` keeps what backprop needs; these methods are conveniences on
+top of it, bound onto :class:`~teachgrad.Variable` when teachgrad is imported
+(the operators are bound the same way, in ``functions/basic_math.py``).
+
+>>> import numpy as np
+>>> from teachgrad import Variable
+>>> x = Variable(np.arange(6, dtype=np.float32))
+>>> x.reshape(2, 3).T.shape
+(3, 2)
+>>> x[1:3].data
+array([1., 2.], dtype=float32)
+"""
+from teachgrad import backend
+from teachgrad.variable import Variable
+
+
+def _array(self):
+    """The value (Chainer's name for ``data``)."""
+    return self._data
+
+
+def _set_array(self, d):
+    self.data = d
+
+
+def __len__(self):
+    if self._data is None or self._data.ndim == 0:
+        raise TypeError('len() of a 0-dimensional (or uninitialized) Variable')
+    return len(self._data)
+
+
+def item(self):
+    """The value of a size-1 Variable as a Python number."""
+    return self._data.item()
+
+
+def _grad_var(self):
+    """The grad wrapped in a Variable (or None)."""
+    return None if self._grad is None else Variable(self._grad)
+
+
+def _set_grad_var(self, g):
+    self.grad = g
+
+
+def zerograd(self):
+    """Deprecated: set the gradient to zeros. Prefer :meth:`cleargrad`."""
+    self._grad = self.xp.zeros_like(self._data)
+
+
+def addgrad(self, var):
+    """Add another Variable's grad to this one's."""
+    if var.grad is not None:
+        self.grad = var.grad if self._grad is None else self._grad + var.grad
+
+
+def reshape(self, *shape):
+    """``F.reshape`` with numpy's calling styles (``reshape(2, 3)`` or ``((2, 3))``)."""
+    from teachgrad.functions import reshape
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = shape[0]
+    return reshape(self, tuple(shape))
+
+
+def transpose(self, *axes):
+    """``F.transpose``; with no axes it reverses them."""
+    from teachgrad.functions import transpose
+    if len(axes) == 1 and isinstance(axes[0], (tuple, list)) or axes == ((None,)):
+        axes = axes[0]
+    return transpose(self, axes or None)
+
+
+def _T(self):
+    """The transpose, ``F.transpose(x)``."""
+    from teachgrad.functions import transpose
+    return transpose(self)
+
+
+def __getitem__(self, index):
+    from teachgrad.functions import get_item
+    return get_item(self, index)
+
+
+def to_cpu(self):
+    """Move data and grad to numpy, in place."""
+    self._data = backend.to_cpu(self._data)
+    self._grad = backend.to_cpu(self._grad)
+    self._node._set_data(self._data)
+
+
+def to_gpu(self, device=None):
+    """Move data and grad to cupy, in place."""
+    self._data = backend.to_gpu(self._data, device)
+    self._grad = backend.to_gpu(self._grad, device)
+    self._node._set_data(self._data)
+
+
+def summary(self):
+    """One line: name (if any), shape and dtype."""
+    return '<variable {}>'.format(
+        '{} {}'.format(self.name, self.label) if self.name else self.label)
+
+
+def install_variable_methods():
+    """Bind the helpers to Variable (done once, on import)."""
+    Variable.array = property(_array, _set_array)
+    Variable.grad_var = property(_grad_var, _set_grad_var)
+    Variable.T = property(_T)
+    for method in (__len__, item, zerograd, addgrad, reshape, transpose, __getitem__,
+                   to_cpu, to_gpu, summary):
+        setattr(Variable, method.__name__, method)
+
+
+install_variable_methods()
