@@ -21,6 +21,9 @@ from teachgrad.function_node import FunctionNode  # NOQA
 from teachgrad.function import Function  # NOQA
 from teachgrad.backend import get_array_module  # NOQA
 from teachgrad import functions  # NOQA
+from teachgrad import _fast  # NOQA
+
+_fast.install_loaded()     # the speed paths; TEACHGRAD_FAST=0 keeps the plain code
 
 __version__ = '0.1.0'
 

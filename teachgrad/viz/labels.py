@@ -10,9 +10,7 @@ after backward, the grad beside it (red, like the backward step numbers)::
     x  (1,) float32
     data [5.]   grad [8.]
 
-Big pictures (hundreds of boxes) use a compact style, lines of plain text
-without tables or colours inside the box, which Graphviz draws about twice
-as fast. For ``fixed_size``, the ``*_size`` functions estimate each box's
+For ``fixed_size``, the ``*_size`` functions estimate each box's
 size from what the graph's structure fixes (name, shape, value), never from
 grads, notes or styles.
 
@@ -268,39 +266,6 @@ def fold_label(hidden):
     """The box that stands for the hidden middle of a long graph."""
     first, second = fold_lines(hidden)
     return '<<FONT POINT-SIZE="11">{}</FONT><BR/>{}>'.format(first, _CAPTION.format(second))
-
-
-# -- the compact style: lines of plain text, for pictures of hundreds of boxes ------------
-
-def variable_lines(node, name=None, show_values=True, show_grads=True, note=None,
-                   max_elements=16, precision=4):
-    """A variable's box as plain lines of text (no colours inside the box)."""
-    name = name or node.name
-    head = shape_text(node)
-    lines = [printable(name) + ('' if node.shape is None else '  ' + head) if name else head]
-    for caption, values_, _ in _cells(node, show_values, show_grads, max_elements, precision):
-        lines.append(caption + ' ' + values_[0])
-        lines.extend('     ' + v for v in values_[1:])
-    return lines + _plain_note(note)
-
-
-def function_lines(f, show_steps=True, note=None):
-    """A function's box as plain text: ``'#3  + 0.0001'`` after backward."""
-    order = f.backward_order if show_steps else None
-    op = printable(f.label)
-    return [op if order is None else '#{}  {}'.format(order, op)] + _plain_note(note)
-
-
-def link_lines(box, show_steps=True, note=None):
-    """A folded link call as plain text."""
-    steps = _steps(box) if show_steps else None
-    head = printable(box.path) + '  ' + printable(type(box.link).__name__)
-    return ([head if steps is None else '#' + steps + '  ' + head]
-            + [printable(_param_line(n)) for n in box.params] + _plain_note(note))
-
-
-def _plain_note(note):
-    return [] if note is None else [printable(line) for line in str(note).split('\n')]
 
 
 def legend_label():
