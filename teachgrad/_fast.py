@@ -77,15 +77,33 @@ def plain(module_name, name):
 @replaces('teachgrad.function_node', 'FunctionNode.apply')
 def _apply(plain_apply):
     """Replaces FunctionNode.apply: the same steps with the helper calls, any()
-    and max() written out as loops, and lookups hoisted (~1 µs a call)."""
+    and max() written out as loops, lookups hoisted and the output Variables
+    filled in directly (~1.5 µs a call)."""
     import weakref
     import numpy
     from teachgrad import backend
     from teachgrad import function_node
     from teachgrad.configuration import config
-    from teachgrad.variable import Variable
+    from teachgrad.variable import DISPLAY_KEEP_SIZE, Variable, VariableNode
     ndarray, ref, as_input, clock = numpy.ndarray, weakref.ref, function_node._as_input, \
         function_node._forward_clock
+    new_variable, new_node = Variable.__new__, VariableNode.__new__
+
+    def output(y, requires_grad):
+        # Variable(y, requires_grad=...) for a fresh array: the same slots,
+        # filled without the keyword parsing and the checks of __init__.
+        v = new_variable(Variable)
+        v._data = y
+        v._grad = None
+        n = v._node = new_node(VariableNode)
+        n.creator = n.name = n.grad_state = None
+        n.rank = 0
+        n.requires_grad = requires_grad
+        n._variable = ref(v)
+        n.shape = y.shape
+        n.dtype = y.dtype
+        n.data = y if y.size <= DISPLAY_KEEP_SIZE else None
+        return v
 
     def apply(self, inputs):
         inputs = [x if isinstance(x, Variable) else as_input(x) for x in inputs]
@@ -101,9 +119,11 @@ def _apply(plain_apply):
             ys = (ys,)
         outputs = []
         for y in ys:
-            if type(y) is not ndarray and not backend.is_array(y):
+            if type(y) is ndarray:
+                outputs.append(output(y, requires_grad))
+            else:
                 y = function_node._as_array(y, inputs)
-            outputs.append(Variable(y, requires_grad=requires_grad))
+                outputs.append(Variable(y, requires_grad=requires_grad))
         outputs = tuple(outputs)
         if requires_grad:
             self.inputs = tuple(nodes)
@@ -129,7 +149,7 @@ def _apply(plain_apply):
 def _walk(plain_walk):
     """Replaces backprop.walk: the same search with its lookups hoisted."""
     from teachgrad import backprop
-    forward_key, backward_key = backprop._forward_key, backprop._backward_key
+    forward_order, rank = backprop._forward_order, backprop._rank
 
     def walk(roots, backward=False):
         found, seen = [], set()
@@ -146,7 +166,8 @@ def _walk(plain_walk):
                 c = node.creator
                 if c is not None and c not in seen:
                     push(c)
-        found.sort(key=backward_key if backward else forward_key)
+        found.sort(key=forward_order)
+        found.sort(key=rank, reverse=backward)
         return found
     walk.__doc__ = plain_walk.__doc__
     return walk

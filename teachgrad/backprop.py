@@ -14,6 +14,7 @@ read what it recorded (each function's ``backward_order``, each node's
 >>> x.grad
 array([5.], dtype=float32)
 """
+import operator
 import warnings
 
 from teachgrad import backend
@@ -50,16 +51,14 @@ def walk(roots, backward=False):
         seen.add(f)
         found.append(f)
         stack.extend(node.creator for node in f.inputs if node.creator is not None)
-    found.sort(key=_backward_key if backward else _forward_key)
+    # Sorting is stable: sorted by rank, they keep forward's order within a rank.
+    found.sort(key=_forward_order)
+    found.sort(key=_rank, reverse=backward)
     return found
 
 
-def _forward_key(f):
-    return f.rank, f.forward_order
-
-
-def _backward_key(f):
-    return -f.rank, f.forward_order
+_forward_order = operator.attrgetter('forward_order')
+_rank = operator.attrgetter('rank')
 
 
 class BackwardStep:
@@ -96,15 +95,15 @@ def backward_steps(y, retain_grad=False):
     count = 0
     for f in walk([root], backward=True):
         outputs = [ref() for ref in f.outputs]      # None where an output died
-        if not any(node in grads for node in outputs):
-            continue
         gys = _grads_of(outputs, grads)
+        if gys is None:
+            continue                                # no grad reached f
         gxs = _call_backward(f, gys)
         count += 1
         f.backward_order = count
         for node in outputs:
-            if node is not None and node is not root:
-                _free_or_retain(node, grads.pop(node, None), retain_grad, owned)
+            if node is not root:
+                _free_or_retain(node, grads, retain_grad, owned)
         for node, gx in zip(f.inputs, gxs):
             if gx is not None and node.requires_grad:
                 _send(f, node, gx, grads, owned)
@@ -131,8 +130,13 @@ def _seed_grad(y):
 
 
 def _grads_of(outputs, grads):
-    """One grad per output; an output that nobody used gets zeros."""
+    """One grad per output (zeros for an output nobody used), or None if no
+    grad reached any output."""
     gys = [grads.get(node) for node in outputs]
+    if len(gys) == 1:
+        return None if gys[0] is None else (gys[0],)
+    if all(g is None for g in gys):
+        return None
     for i, node in enumerate(outputs):
         if gys[i] is None and node is not None:
             xp = backend.get_array_module(*gys)     # the device of its siblings' grads
@@ -151,8 +155,11 @@ def _call_backward(f, gys):
     return gxs
 
 
-def _free_or_retain(node, g, retain_grad, owned):
+def _free_or_retain(node, grads, retain_grad, owned):
     """An intermediate grad is done with once its creator ran: drop it or keep it."""
+    if node is None:
+        return                      # the output died, and its grad with it
+    g = grads.pop(node, None)
     var = node.get_variable_or_none()
     if retain_grad:
         node.grad_state = 'retained'

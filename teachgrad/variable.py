@@ -86,7 +86,8 @@ class Variable:
     __array_priority__ = 200
 
     def __init__(self, data=None, *, name=None, grad=None, requires_grad=True):
-        _check_array(data)
+        if type(data) is not numpy.ndarray:     # numpy arrays, the usual case, pass
+            _check_array(data)
         self._data = data
         self._grad = None
         self._node = VariableNode(self, data, name, requires_grad)
