@@ -175,7 +175,7 @@ def _walk(plain_walk):
 
 # -- functions -----------------------------------------------------------------------
 
-@replaces('teachgrad.functions.basic_math', 'PowConstant.backward')
+@replaces('teachgrad.functions.constant_math', 'PowConstant.backward')
 def _pow_constant_backward(plain_backward):
     """Replaces PowConstant.backward: ``x ** 2`` needs no power in its grad (2 · x · gy)."""
     import numbers

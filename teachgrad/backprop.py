@@ -15,9 +15,9 @@ read what it recorded (each function's ``backward_order``, each node's
 array([5.], dtype=float32)
 """
 import operator
-import warnings
 
 from teachgrad import backend
+from teachgrad import checks
 
 
 def walk(roots, backward=False):
@@ -112,21 +112,11 @@ def backward_steps(y, retain_grad=False):
 
 def _seed_grad(y):
     """The grad that starts backward at ``y``, or None (with a warning) if unknown."""
-    if y.grad is not None:
-        return y.grad
-    if y.data.size == 1:
+    if y.grad is None and y.data.size == 1:
         y.grad = y.xp.ones_like(y.data)
-        return y.grad
-    # A fixed location instead of the caller's: in a notebook the caller is a
-    # temporary file named after the kernel's process id, which would make the
-    # stored output of a lesson differ on every run.
-    warnings.warn_explicit(
-        'backward() was called on an output of shape {} without a gradient, so '
-        'no gradients were computed. Either set the initial gradient first, '
-        'y.grad = np.ones({}, dtype=np.{}), or reduce the output to a single '
-        'number, for example F.sum(y).backward().'.format(y.shape, y.shape, y.dtype),
-        UserWarning, 'teachgrad.backward', 0, module='teachgrad.backprop')
-    return None
+    if y.grad is None:
+        checks.warn_no_seed(y)
+    return y.grad
 
 
 def _grads_of(outputs, grads):
@@ -147,11 +137,8 @@ def _grads_of(outputs, grads):
 def _call_backward(f, gys):
     """Run ``f``'s backward; it must give one grad (or None) per input."""
     gxs = f._backward(gys)
-    if type(gxs) is not tuple:
-        gxs = (gxs,)
-    if len(gxs) != len(f.inputs):
-        raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
-            type(f).__name__, len(gxs), len(f.inputs)))
+    gxs = gxs if type(gxs) is tuple else (gxs,)
+    checks.check_grads(f, gxs)
     return gxs
 
 
@@ -174,11 +161,7 @@ def _free_or_retain(node, grads, retain_grad, owned):
 def _send(f, node, gx, grads, owned):
     """Pass ``f``'s grad ``gx`` to its input ``node``: summed with the grads of
     the other paths into it, and, for a leaf, added to its Variable's grad."""
-    if gx.shape != node.shape:
-        raise ValueError(
-            '{}.backward returned a gradient of shape {} for an input of shape {}; '
-            'each gradient must have the shape of its input.'.format(
-                type(f).__name__, gx.shape, node.shape))
+    checks.check_grad_shape(f, node, gx)
     if gx.dtype is not node.dtype and gx.dtype != node.dtype and node.dtype.kind == 'f':
         # numpy promotes mixed dtypes (float32 + float64 -> float64); the grad
         # of a float32 variable still has to be float32.

@@ -22,9 +22,8 @@ chain rule in words, beside the backward, is what the backward stepper shows:
 array([12.])
 
 Chainer's ways of writing a function run too, each in a file of its own:
-the classic ``Function`` (``function.py``) and Chainer v7's FunctionNode
-contract, ``forward(inputs)`` and ``backward(indexes, grad_outputs)``
-(``function_styles.py``).
+the classic ``Function`` (``function.py``) and Chainer v7's contract,
+``forward(inputs)``, ``backward(indexes, grad_outputs)`` (``function_styles.py``).
 """
 import itertools
 import weakref
@@ -32,6 +31,7 @@ import weakref
 import numpy
 
 from teachgrad import backend
+from teachgrad import checks
 from teachgrad import function_styles
 from teachgrad.configuration import config
 from teachgrad.variable import Variable
@@ -134,12 +134,8 @@ class FunctionNode:
 def _as_input(x):
     if isinstance(x, Variable):
         return x
-    if not backend.is_array(x):
-        raise TypeError(
-            'functions take Variables or ndarrays, but got {}. Wrap plain '
-            'numbers or lists with np.array(..., dtype=np.float32).'.format(
-                type(x).__name__))
-    return Variable(x, requires_grad=False)
+    checks.check_input(x)
+    return Variable(x, requires_grad=False)       # a constant: no grad
 
 
 def _as_array(y, inputs):
@@ -151,9 +147,4 @@ def _as_array(y, inputs):
     return xp.asarray(y)
 
 
-def __getattr__(name):
-    # Chainer keeps the classic Function beside FunctionNode; it lives in function.py.
-    if name == 'Function':
-        from teachgrad.function import Function
-        return Function
-    raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
+from teachgrad.function import Function  # NOQA: E402,F401  (Chainer's classic style)

@@ -1,11 +1,12 @@
 """Variable: an array that remembers how it was computed, so gradients can flow back.
 
-A Variable is what the learner holds; a :class:`VariableNode` is what the graph holds.
-Keeping them apart lets a big intermediate array die as soon as the learner drops
-its Variable, while the graph still knows its name, shape and dtype for backward
-and for the pictures. The operators (``+ - * / ** @``) are bound in
-``functions/basic_math.py``; numpy-like helpers and Chainer's other spellings
-(``reshape``, ``T``, ``[]``, ``to_gpu``, ``grad_var``...) in ``variable_methods.py``.
+A Variable is what the learner holds; a :class:`VariableNode` is what the graph
+holds. Keeping them apart lets a big intermediate array die as soon as the
+learner drops its Variable, while the graph still knows its name, shape and
+dtype for backward and for the pictures. The operators (``+ - * / **``) are
+bound in ``functions/basic_math.py``; numpy-like helpers and Chainer's other
+spellings (``reshape``, ``T``, ``[]``, ``ndim``, ``to_gpu``...) in
+``variable_methods.py``.
 
 >>> import numpy as np
 >>> from teachgrad import Variable
@@ -21,6 +22,7 @@ import numpy
 
 from teachgrad import backend
 from teachgrad import backprop
+from teachgrad import checks
 
 # Arrays up to this many elements stay on the graph node for display even
 # after the learner drops the Variable; bigger ones are reachable only while
@@ -41,7 +43,7 @@ class VariableNode:
 
     def __init__(self, variable, data, name, requires_grad):
         self.creator = None
-        self.rank = 0
+        self.rank = 0                   # the distance from the leaves
         self.name = name
         self.requires_grad = requires_grad
         self.grad_state = None
@@ -60,12 +62,6 @@ class VariableNode:
         """The Variable this node belongs to, or None once the learner dropped it."""
         return self._variable()
 
-    @property
-    def label(self):
-        return _shape_label(self.shape, self.dtype)
-
-    def __repr__(self):
-        return '<VariableNode {} {}>'.format(self.name or '', self.label)
 
 
 class Variable:
@@ -87,7 +83,7 @@ class Variable:
 
     def __init__(self, data=None, *, name=None, grad=None, requires_grad=True):
         if type(data) is not numpy.ndarray:     # numpy arrays, the usual case, pass
-            _check_array(data)
+            checks.check_array(data)
         self._data = data
         self._grad = None
         self._node = VariableNode(self, data, name, requires_grad)
@@ -101,7 +97,7 @@ class Variable:
 
     @data.setter
     def data(self, d):
-        _check_array(d)
+        checks.check_array(d)
         self._data = d
         self._node._set_data(d)
 
@@ -120,10 +116,6 @@ class Variable:
         self._node.rank = 0 if f is None else f.rank + 1
 
     @property
-    def rank(self):
-        return self._node.rank
-
-    @property
     def name(self):
         return self._node.name
 
@@ -140,23 +132,9 @@ class Variable:
         return self._data.shape
 
     @property
-    def ndim(self):
-        return self._data.ndim
-
-    @property
-    def size(self):
-        return self._data.size
-
-    @property
     def dtype(self):
         return self._data.dtype
 
-    @property
-    def xp(self):
-        """numpy or cupy, whichever holds the data."""
-        return backend.get_array_module(self._data)
-
-    # -- grad -----------------------------------------------------------------
     @property
     def grad(self):
         """d(output)/d(this Variable) after backward, or None."""
@@ -164,9 +142,7 @@ class Variable:
 
     @grad.setter
     def grad(self, g):
-        if g is not None:
-            g = _checked_grad(self, g)
-        self._grad = g
+        self._grad = None if g is None else checks.check_grad(self, g)
 
     def cleargrad(self):
         """Forget the gradient (set it to None) before the next backward."""
@@ -192,77 +168,25 @@ class Variable:
         for _ in backprop.backward_steps(self, retain_grad):
             pass
 
-    # -- graph ----------------------------------------------------------------
     def unchain(self):
         """Cut the link to the creator: this Variable becomes a leaf."""
         self.creator = None
 
     def unchain_backward(self):
         """Cut every link behind this Variable so the graph can be freed."""
-        functions = backprop.walk([self._node])
-        self._node.creator = None
-        for f in functions:
+        for f in backprop.walk([self._node]):
             for node in f.inputs:
                 node.creator = None
-
-    # -- display ----------------------------------------------------------------
-    @property
-    def label(self):
-        """Shape and dtype in words, e.g. ``'(2, 3), float32'``."""
-        return _shape_label(self._node.shape, self._node.dtype)
+        self._node.creator = None
 
     def __repr__(self):
         return _format(self, ', ')
-
-    def __str__(self):
-        return _format(self, ' ')
 
     def _repr_svg_(self):
         # Jupyter calls this; the drawing code lives in teachgrad.viz and is
         # imported only now, so the core never pays for the pictures.
         from teachgrad import viz
         return viz.repr_svg(self)
-
-
-def _check_array(data, what='data'):
-    if type(data) is numpy.ndarray or data is None or backend.is_array(data):
-        return
-    example = ''
-    if isinstance(data, numpy.generic):      # e.g. np.float32(2.0), what x.sum() gives
-        example = ' For example: Variable(np.asarray(value)).'
-    elif isinstance(data, (list, tuple, int, float)):
-        example = (' For example: Variable(np.array({!r}, dtype=np.float32)).'
-                   .format(data))
-    raise TypeError(
-        'Variable {} must be a numpy or cupy ndarray, but got {}.{}'.format(
-            what, type(data).__name__, example))
-
-
-def _checked_grad(var, g):
-    """``g`` as an array that fits ``var``, or an error that says how to make it fit."""
-    if isinstance(g, Variable):
-        g = g.data
-    _check_array(g, 'grad')
-    data = var._data
-    if data is not None and g.shape != data.shape:
-        raise ValueError(
-            'grad has shape {} but {} has shape {}: a gradient must have '
-            "exactly its variable's shape. For an output y, set "
-            'y.grad = np.ones(y.shape, dtype=y.dtype).'.format(
-                g.shape, var.name or 'the variable', data.shape))
-    if data is not None and g.dtype != data.dtype:
-        raise TypeError(
-            'grad has dtype {} but the data has dtype {}: use '
-            'grad.astype({!r}).'.format(g.dtype, data.dtype, str(data.dtype)))
-    return g
-
-
-def _shape_label(shape, dtype):
-    # Chainer's spelling: '(2, 3), float32', and '(5), float32' for one axis.
-    if shape is None:
-        return '(uninitialized)'
-    return '{}, {}'.format(shape if len(shape) != 1 else '({})'.format(shape[0]),
-                           numpy.dtype(dtype).name)
 
 
 def _format(var, separator):
@@ -277,23 +201,7 @@ def _format(var, separator):
     return '{}({})'.format(prefix, body)
 
 
-def as_variable(obj):
-    """Wrap an array in a Variable that needs no grad; pass Variables through.
-
-    >>> import numpy as np
-    >>> as_variable(np.zeros(1)).requires_grad
-    False
-    """
-    if isinstance(obj, Variable):
-        return obj
-    return Variable(obj, requires_grad=False)
-
-
-def as_array(obj):
-    """The data of a Variable, or the array itself."""
-    return obj.data if isinstance(obj, Variable) else obj
-
-
-# Parameter is a Variable that links own; it lives in parameter.py.
-from teachgrad.parameter import Parameter  # NOQA: E402
-from teachgrad import variable_methods  # NOQA: E402,F401  (binds the helpers)
+# Parameter, a Variable that links own, lives in parameter.py; the other
+# methods of Variable in variable_methods.py, which binds them on import.
+from teachgrad.parameter import Parameter  # NOQA: E402,F401
+from teachgrad.variable_methods import as_array, as_variable  # NOQA: E402,F401

@@ -12,8 +12,58 @@ top of it, bound onto :class:`~teachgrad.Variable` when teachgrad is imported
 >>> x[1:3].data
 array([1., 2.], dtype=float32)
 """
+import numpy
+
 from teachgrad import backend
-from teachgrad.variable import Variable
+from teachgrad import variable
+from teachgrad.variable import Variable, VariableNode
+
+
+def _rank(self):
+    """The distance from the leaves: 0 for a leaf, one more than its creator's inputs."""
+    return self._node.rank
+
+
+def _ndim(self):
+    return self._data.ndim
+
+
+def _size(self):
+    return self._data.size
+
+
+def _xp(self):
+    """numpy or cupy, whichever holds the data."""
+    return backend.get_array_module(self._data)
+
+
+def _label(self):
+    """Shape and dtype in words, e.g. ``'(2, 3), float32'``."""
+    return shape_label(self._node.shape, self._node.dtype)
+
+
+def _node_label(self):
+    return shape_label(self.shape, self.dtype)
+
+
+def _node_repr(self):
+    return '<VariableNode {} {}>'.format(self.name or '', self.label)
+
+
+def shape_label(shape, dtype):
+    """Chainer's spelling of a shape and dtype: ``'(2, 3), float32'``, ``'(5), float32'``.
+
+    >>> shape_label((5,), numpy.float32)
+    '(5), float32'
+    """
+    if shape is None:
+        return '(uninitialized)'
+    return '{}, {}'.format(shape if len(shape) != 1 else '({})'.format(shape[0]),
+                           numpy.dtype(dtype).name)
+
+
+def __str__(self):
+    return variable._format(self, ' ')
 
 
 def _array(self):
@@ -103,12 +153,34 @@ def summary(self):
         '{} {}'.format(self.name, self.label) if self.name else self.label)
 
 
+def as_variable(obj):
+    """Wrap an array in a Variable that needs no grad; pass Variables through.
+
+    >>> import numpy as np
+    >>> as_variable(np.zeros(1)).requires_grad
+    False
+    """
+    if isinstance(obj, Variable):
+        return obj
+    return Variable(obj, requires_grad=False)
+
+
+def as_array(obj):
+    """The data of a Variable, or the array itself."""
+    return obj.data if isinstance(obj, Variable) else obj
+
+
 def install_variable_methods():
     """Bind the helpers to Variable (done once, on import)."""
+    for name, getter in (('rank', _rank), ('ndim', _ndim), ('size', _size), ('xp', _xp),
+                         ('label', _label)):
+        setattr(Variable, name, property(getter, doc=getter.__doc__))
+    VariableNode.label = property(_node_label)
+    VariableNode.__repr__ = _node_repr
     Variable.array = property(_array, _set_array)
     Variable.grad_var = property(_grad_var, _set_grad_var)
     Variable.T = property(_T)
-    for method in (__len__, item, zerograd, addgrad, reshape, transpose, __getitem__,
+    for method in (__str__, __len__, item, zerograd, addgrad, reshape, transpose, __getitem__,
                    to_cpu, to_gpu, summary):
         setattr(Variable, method.__name__, method)
 

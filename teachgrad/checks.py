@@ -1,0 +1,112 @@
+"""The checks the engine makes on what a learner hands it, and the errors that teach.
+
+Each error says what was wrong, with the shapes or types involved, and how to
+fix it. The kernel (``variable.py``, ``function_node.py``, ``backprop.py``,
+``functions/basic_math.py``) calls these in one line each, so that reading it
+stays reading the algorithm.
+
+>>> import numpy as np
+>>> check_array([1.0, 2.0])
+Traceback (most recent call last):
+    ...
+TypeError: Variable data must be a numpy or cupy ndarray, but got list. For example: Variable(np.array([1.0, 2.0], dtype=np.float32)).
+"""
+import warnings
+
+import numpy
+
+from teachgrad import backend
+
+
+def check_array(data, what='data'):
+    """A Variable holds an ndarray (or None), nothing else."""
+    if type(data) is numpy.ndarray or data is None or backend.is_array(data):
+        return
+    example = ''
+    if isinstance(data, numpy.generic):      # e.g. np.float32(2.0), what x.sum() gives
+        example = ' For example: Variable(np.asarray(value)).'
+    elif isinstance(data, (list, tuple, int, float)):
+        example = (' For example: Variable(np.array({!r}, dtype=np.float32)).'
+                   .format(data))
+    raise TypeError(
+        'Variable {} must be a numpy or cupy ndarray, but got {}.{}'.format(
+            what, type(data).__name__, example))
+
+
+def check_grad(var, g):
+    """``g`` as an array that fits Variable ``var``, or an error that says how to make it fit."""
+    from teachgrad.variable import Variable
+    if isinstance(g, Variable):
+        g = g.data
+    check_array(g, 'grad')
+    data = var.data
+    if data is not None and g.shape != data.shape:
+        raise ValueError(
+            'grad has shape {} but {} has shape {}: a gradient must have '
+            "exactly its variable's shape. For an output y, set "
+            'y.grad = np.ones(y.shape, dtype=y.dtype).'.format(
+                g.shape, var.name or 'the variable', data.shape))
+    if data is not None and g.dtype != data.dtype:
+        raise TypeError(
+            'grad has dtype {} but the data has dtype {}: use '
+            'grad.astype({!r}).'.format(g.dtype, data.dtype, str(data.dtype)))
+    return g
+
+
+def check_input(x):
+    """A function's input is a Variable or an ndarray."""
+    if not backend.is_array(x):
+        raise TypeError(
+            'functions take Variables or ndarrays, but got {}. Wrap plain '
+            'numbers or lists with np.array(..., dtype=np.float32).'.format(
+                type(x).__name__))
+
+
+def check_broadcast(op, a, b):
+    """The two operands of ``op`` have shapes numpy can broadcast together."""
+    try:
+        numpy.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError(
+            '{}: shapes {} and {} cannot be broadcast together. Matching '
+            'dimensions must be equal or 1 (compare from the right); reshape '
+            'one operand, e.g. with F.reshape or F.expand_dims.'.format(
+                op, a.shape, b.shape)) from None
+
+
+def check_operand(op, c):
+    """The other operand of an operator is a Variable, an ndarray or a number."""
+    import numbers
+    if not (isinstance(c, (numbers.Number, numpy.generic)) or backend.is_array(c)):
+        raise TypeError(
+            "unsupported operand for {}: Variable and {}. Use a Variable, a numpy "
+            "array or a Python number.".format(op, type(c).__name__))
+
+
+def check_grads(f, gxs):
+    """A backward gives one grad (or None) per input."""
+    if len(gxs) != len(f.inputs):
+        raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
+            type(f).__name__, len(gxs), len(f.inputs)))
+
+
+def check_grad_shape(f, node, gx):
+    """Each grad has the shape of its input."""
+    if gx.shape != node.shape:
+        raise ValueError(
+            '{}.backward returned a gradient of shape {} for an input of shape {}; '
+            'each gradient must have the shape of its input.'.format(
+                type(f).__name__, gx.shape, node.shape))
+
+
+def warn_no_seed(y):
+    """backward() on an output of more than one number, with no grad to start from."""
+    # A fixed location instead of the caller's: in a notebook the caller is a
+    # temporary file named after the kernel's process id, which would make the
+    # stored output of a lesson differ on every run.
+    warnings.warn_explicit(
+        'backward() was called on an output of shape {} without a gradient, so '
+        'no gradients were computed. Either set the initial gradient first, '
+        'y.grad = np.ones({}, dtype=np.{}), or reduce the output to a single '
+        'number, for example F.sum(y).backward().'.format(y.shape, y.shape, y.dtype),
+        UserWarning, 'teachgrad.backward', 0, module='teachgrad.backprop')
