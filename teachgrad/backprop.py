@@ -1,9 +1,8 @@
 """The backward pass, written once as a sequence of steps.
 
-``Variable.backward()`` runs :func:`backward_steps` to the end; the stepping
-widgets pull the very same generator one step at a time, and the graph pictures
-read what it recorded (each function's ``backward_order``, each node's
-``grad_state``). There is no second implementation to drift apart.
+``Variable.backward()`` runs :func:`backward_steps` to the end, the steppers
+pull the same generator one step at a time, and the pictures read what it
+recorded (``backward_order``, ``grad_state``): no second implementation.
 
 >>> import numpy as np
 >>> from teachgrad import Variable
@@ -23,15 +22,12 @@ from teachgrad import checks
 def walk(roots, backward=False):
     """The function nodes behind ``roots`` (VariableNodes), in teachgrad's one order.
 
-    The order: by ``rank``, the distance from the leaves, which grows along
-    every arrow; functions of equal rank never feed each other, and among
-    them the one that forward ran first comes first. Read forwards (the
-    pictures, the steppers), every function comes after the functions that
-    made its inputs. With ``backward=True`` the ranks go from the outputs
-    down (still forward's order within a rank), so every function comes
-    after all the functions that used its outputs: its grad is complete
-    when its turn comes. An explicit stack instead of recursion, so long
-    chains are fine.
+    By ``rank`` (the distance from the leaves, which grows along every
+    arrow), and within a rank in the order forward ran them. So each function
+    comes after the ones that made its inputs (pictures, steppers); with
+    ``backward=True`` ranks go from the outputs down, so each comes after all
+    the ones that used its outputs, and its grad is complete when its turn
+    comes. A stack, not recursion: long chains are fine.
 
     >>> import numpy as np
     >>> from teachgrad import Variable
@@ -91,7 +87,6 @@ def backward_steps(y, retain_grad=False):
     if seed is None or root.creator is None:
         return
     grads = {root: seed}        # the grads of nodes whose creator has not run yet
-    owned = {id(seed)}          # the arrays some Variable already holds as its grad
     count = 0
     for f in walk([root], backward=True):
         outputs = [ref() for ref in f.outputs]      # None where an output died
@@ -103,10 +98,10 @@ def backward_steps(y, retain_grad=False):
         f.backward_order = count
         for node in outputs:
             if node is not root:
-                _free_or_retain(node, grads, retain_grad, owned)
+                _free_or_retain(node, grads, retain_grad)
         for node, gx in zip(f.inputs, gxs):
             if gx is not None and node.requires_grad:
-                _send(f, node, gx, grads, owned)
+                _send(f, node, gx, grads)
         yield BackwardStep(count, f, gys, gxs)
 
 
@@ -142,8 +137,8 @@ def _call_backward(f, gys):
     return gxs
 
 
-def _free_or_retain(node, grads, retain_grad, owned):
-    """An intermediate grad is done with once its creator ran: drop it or keep it."""
+def _free_or_retain(node, grads, retain_grad):
+    """An intermediate grad is done with once its creator ran: drop it or keep a copy."""
     if node is None:
         return                      # the output died, and its grad with it
     g = grads.pop(node, None)
@@ -151,21 +146,19 @@ def _free_or_retain(node, grads, retain_grad, owned):
     if retain_grad:
         node.grad_state = 'retained'
         if var is not None and g is not None:
-            var._grad = _own(g, owned)
+            var._grad = g.copy()        # a grad of its own (see _send)
     else:
         node.grad_state = 'freed'
         if var is not None:
             var._grad = None
 
 
-def _send(f, node, gx, grads, owned):
+def _send(f, node, gx, grads):
     """Pass ``f``'s grad ``gx`` to its input ``node``: summed with the grads of
     the other paths into it, and, for a leaf, added to its Variable's grad."""
     checks.check_grad_shape(f, node, gx)
-    if gx.dtype is not node.dtype and gx.dtype != node.dtype and node.dtype.kind == 'f':
-        # numpy promotes mixed dtypes (float32 + float64 -> float64); the grad
-        # of a float32 variable still has to be float32.
-        gx = gx.astype(node.dtype)
+    if gx.dtype != node.dtype and node.dtype.kind == 'f':
+        gx = gx.astype(node.dtype)  # numpy promoted it (float32 + float64 -> float64)
     if node.creator is not None:
         old = grads.get(node)
         grads[node] = gx if old is None else old + gx
@@ -173,25 +166,7 @@ def _send(f, node, gx, grads, owned):
     var = node.get_variable_or_none()
     if var is None:
         return
-    if var._grad is None:
-        var._grad = _own(gx, owned)
-    else:
-        var._grad = var._grad + gx
-        owned.add(id(var._grad))
-
-
-def _own(g, owned):
-    """``g``, or a copy of it when another grad already holds its memory.
-
-    Two Variables must never share a grad array: an in-place update of one
-    (weight decay does ``grad += rate * param``) would change the other. A
-    view (``gy.T``, ``gy.reshape(...)``) shares its base's memory, so the base
-    counts as held too.
-    """
-    base = g.base
-    if id(g) in owned or (base is not None and id(base) in owned):
-        g = g.copy()
-    elif base is not None:
-        owned.add(id(base))
-    owned.add(id(g))
-    return g
+    # A copy, or a fresh sum: two Variables must never share a grad array, or
+    # an in-place update of one (weight decay does grad += rate * param) would
+    # change the other, and a backward may hand the same array to two inputs.
+    var._grad = gx.copy() if var._grad is None else var._grad + gx

@@ -36,9 +36,8 @@ from teachgrad import function_styles
 from teachgrad.configuration import config
 from teachgrad.variable import Variable
 
-# The links being called right now, outermost first. Link.__call__ replaces
-# this tuple; each function records the one it saw, so a picture can fold the
-# functions that ran inside one link into a single box.
+# The links being called right now, outermost first (Link.__call__ sets it):
+# a picture can fold the functions that ran inside one link into one box.
 link_scope = ()
 
 # Counts recorded calls: sorting functions by it gives the order forward ran them.
@@ -48,14 +47,12 @@ _forward_clock = itertools.count()
 class FunctionNode:
     """Base class of every operation.
 
-    After a call, ``inputs`` holds the input :class:`VariableNode` objects,
-    ``outputs`` weak references to the output nodes, ``rank`` the distance
-    from the leaves, ``scope`` the links that were being called, and after a
-    backward ``backward_order`` the step (1, 2, ...) at which backward visited
-    this function. ``forward_order`` increases with every recorded call.
-    ``label`` is how the operation reads in a picture, ``chain_rule`` the
-    grad each input gets, in words (``{0}``, ``{1}``: the inputs, ``{c}``: a
-    constant, ``{out}``: the output, ``{gy}``: the output's grad).
+    After a call: ``inputs`` (the input VariableNodes), ``outputs`` (weak
+    references to the output nodes), ``rank`` (the distance from the leaves),
+    ``forward_order`` (when it ran), ``scope`` (the links being called); after
+    a backward, ``backward_order`` (its step, 1, 2, ...). ``chain_rule`` is the
+    grad each input gets, in words: ``{0}``, ``{1}`` the inputs, ``{c}`` a
+    constant, ``{out}`` the output, ``{gy}`` the output's grad.
     """
     inputs = ()
     outputs = ()
@@ -76,10 +73,7 @@ class FunctionNode:
         return ys[0] if len(ys) == 1 else ys
 
     def apply(self, inputs):
-        """Run forward on ``inputs`` and, if backprop is on, link the graph.
-
-        Returns a tuple of output Variables.
-        """
+        """Run forward on ``inputs``, link the graph if backprop is on; a tuple of Variables."""
         inputs = [_as_input(x) for x in inputs]
         # Checks of the inputs, and hooks that watch every call, belong here.
         ys = self._forward([x.data for x in inputs])

@@ -3,10 +3,9 @@
 A Variable is what the learner holds; a :class:`VariableNode` is what the graph
 holds. Keeping them apart lets a big intermediate array die as soon as the
 learner drops its Variable, while the graph still knows its name, shape and
-dtype for backward and for the pictures. The operators (``+ - * / **``) are
-bound in ``functions/basic_math.py``; numpy-like helpers and Chainer's other
-spellings (``reshape``, ``T``, ``[]``, ``ndim``, ``to_gpu``...) in
-``variable_methods.py``.
+dtype for backward and for the pictures. The operators are bound in
+``functions/basic_math.py``, the rest (repr, ``reshape``, ``T``, ``[]``,
+``to_gpu``...) in ``variable_methods.py``.
 
 >>> import numpy as np
 >>> from teachgrad import Variable
@@ -20,7 +19,6 @@ import weakref
 
 import numpy
 
-from teachgrad import backend
 from teachgrad import backprop
 from teachgrad import checks
 
@@ -179,29 +177,9 @@ class Variable:
                 node.creator = None
         self._node.creator = None
 
-    def __repr__(self):
-        return _format(self, ', ')
-
-    def _repr_svg_(self):
-        # Jupyter calls this; the drawing code lives in teachgrad.viz and is
-        # imported only now, so the core never pays for the pictures.
-        from teachgrad import viz
-        return viz.repr_svg(self)
 
 
-def _format(var, separator):
-    prefix = 'variable ' + var.name if var.name else 'variable'
-    arr = backend.to_cpu(var.data)
-    if arr is None:
-        body = 'None'
-    elif arr.size > 0 or arr.shape == (0,):
-        body = numpy.array2string(arr, separator=separator, prefix=prefix + '(')
-    else:
-        body = '[], shape={}'.format(arr.shape)
-    return '{}({})'.format(prefix, body)
-
-
-# Parameter, a Variable that links own, lives in parameter.py; the other
-# methods of Variable in variable_methods.py, which binds them on import.
+# Parameter, a Variable that links own, lives in parameter.py; the rest of
+# Variable (repr, pictures, numpy-like helpers) in variable_methods.py.
 from teachgrad.parameter import Parameter  # NOQA: E402,F401
 from teachgrad.variable_methods import as_array, as_variable  # NOQA: E402,F401

@@ -15,7 +15,6 @@ array([1., 2.], dtype=float32)
 import numpy
 
 from teachgrad import backend
-from teachgrad import variable
 from teachgrad.variable import Variable, VariableNode
 
 
@@ -62,8 +61,31 @@ def shape_label(shape, dtype):
                            numpy.dtype(dtype).name)
 
 
+def _format(var, separator):
+    prefix = 'variable ' + var.name if var.name else 'variable'
+    arr = backend.to_cpu(var.data)
+    if arr is None:
+        body = 'None'
+    elif arr.size > 0 or arr.shape == (0,):
+        body = numpy.array2string(arr, separator=separator, prefix=prefix + '(')
+    else:
+        body = '[], shape={}'.format(arr.shape)
+    return '{}({})'.format(prefix, body)
+
+
+def __repr__(self):
+    return _format(self, ', ')
+
+
 def __str__(self):
-    return variable._format(self, ' ')
+    return _format(self, ' ')
+
+
+def _repr_svg_(self):
+    # Jupyter calls this; the drawing code lives in teachgrad.viz and is
+    # imported only now, so the core never pays for the pictures.
+    from teachgrad import viz
+    return viz.repr_svg(self)
 
 
 def _array(self):
@@ -180,7 +202,7 @@ def install_variable_methods():
     Variable.array = property(_array, _set_array)
     Variable.grad_var = property(_grad_var, _set_grad_var)
     Variable.T = property(_T)
-    for method in (__str__, __len__, item, zerograd, addgrad, reshape, transpose, __getitem__,
+    for method in (__repr__, __str__, _repr_svg_, __len__, item, zerograd, addgrad, reshape, transpose, __getitem__,
                    to_cpu, to_gpu, summary):
         setattr(Variable, method.__name__, method)
 

@@ -12,8 +12,6 @@ in ``constant_math.py``; ``@`` lives in ``matmul.py``.
 >>> y.data
 array([16.], dtype=float32)
 """
-
-
 from teachgrad import backend
 from teachgrad import checks
 from teachgrad.function_node import FunctionNode
@@ -155,9 +153,8 @@ def mul(a, b):
     """``a * b`` (elementwise) with broadcasting.
 
     >>> import numpy as np
-    >>> mul(np.array([[1.], [2.]], 'f'), np.array([1., 10.], 'f')).data
-    array([[ 1., 10.],
-           [ 2., 20.]], dtype=float32)
+    >>> mul(np.array([2.], 'f'), np.array([1., 10.], 'f')).data
+    array([ 2., 20.], dtype=float32)
     """
     return _binary(a, b, '*', Mul, MulConstant)
 
