@@ -13,6 +13,7 @@ recorded (``backward_order``, ``grad_state``): no second implementation.
 >>> x.grad
 array([5.], dtype=float32)
 """
+import collections
 import operator
 
 from teachgrad import backend
@@ -57,16 +58,11 @@ _forward_order = operator.attrgetter('forward_order')
 _rank = operator.attrgetter('rank')
 
 
-class BackwardStep:
+class BackwardStep(collections.namedtuple(
+        'BackwardStep', ('index', 'function', 'grad_outputs', 'grad_inputs'))):
     """What one step of backward did: which function ran, what grads went in
     (one per output) and came out (one per input, None where none flows)."""
-    __slots__ = ('index', 'function', 'grad_outputs', 'grad_inputs')
-
-    def __init__(self, index, function, grad_outputs, grad_inputs):
-        self.index = index
-        self.function = function
-        self.grad_outputs = grad_outputs
-        self.grad_inputs = grad_inputs
+    __slots__ = ()
 
     def __repr__(self):
         return '<BackwardStep {}: {}>'.format(self.index, self.function.label)
@@ -115,8 +111,7 @@ def _seed_grad(y):
 
 
 def _grads_of(outputs, grads):
-    """One grad per output (zeros for an output nobody used), or None if no
-    grad reached any output."""
+    """One grad per output (zeros for one nobody used); None if none reached f."""
     gys = [grads.get(node) for node in outputs]
     if len(gys) == 1:
         return None if gys[0] is None else (gys[0],)

@@ -99,14 +99,12 @@ class FunctionNode:
 
     # Subclasses define these two. Both work on plain arrays.
     def forward(self, *xs):
-        raise NotImplementedError(
-            '{} must define forward(self, *arrays) returning the output '
-            'array(s)'.format(type(self).__name__))
+        raise NotImplementedError('{} must define forward(self, *arrays) returning the '
+                                  'output array(s)'.format(type(self).__name__))
 
     def backward(self, *gys):
-        raise NotImplementedError(
-            '{} has no backward(self, *grad_outputs), so gradients cannot flow '
-            'through it'.format(type(self).__name__))
+        raise NotImplementedError('{} has no backward(self, *grad_outputs), so gradients '
+                                  'cannot flow through it'.format(type(self).__name__))
 
     # How forward and backward are called. teachgrad's own style passes the
     # arrays one by one; function_styles.py swaps these two for classes that

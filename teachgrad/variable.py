@@ -22,19 +22,17 @@ import numpy
 from teachgrad import backprop
 from teachgrad import checks
 
-# Arrays up to this many elements stay on the graph node for display even
-# after the learner drops the Variable; bigger ones are reachable only while
-# the Variable lives, so the core never pays for the pictures.
+# Arrays up to this size stay on the graph node for the pictures after the
+# learner drops the Variable; bigger ones die with it (the core never pays).
 DISPLAY_KEEP_SIZE = 1024
 
 
 class VariableNode:
     """The graph's record of one Variable: its creator, name, shape and dtype.
 
-    ``data`` holds the array only when it is small (for pictures). The grad
-    state says what the last backward did with this node's grad: ``'seed'``
-    (backward started here), ``'retained'`` (kept by ``retain_grad=True``),
-    ``'freed'`` (dropped once its creator ran) or None (no backward yet).
+    ``data`` holds the array only when it is small (for pictures). ``grad_state``
+    is what the last backward did with its grad: ``'seed'`` (started here),
+    ``'retained'`` (``retain_grad=True``), ``'freed'`` (dropped) or None.
     """
     __slots__ = ('creator', 'rank', 'name', 'shape', 'dtype', 'requires_grad',
                  'data', 'grad_state', '_variable', '__weakref__')
@@ -99,9 +97,7 @@ class Variable:
         self._data = d
         self._node._set_data(d)
 
-    @property
-    def node(self):
-        return self._node
+    node = property(lambda self: self._node, doc='The VariableNode that the graph holds.')
 
     @property
     def creator(self):
@@ -128,10 +124,6 @@ class Variable:
     @property
     def shape(self):
         return self._data.shape
-
-    @property
-    def dtype(self):
-        return self._data.dtype
 
     @property
     def grad(self):

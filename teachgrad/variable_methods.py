@@ -23,6 +23,10 @@ def _rank(self):
     return self._node.rank
 
 
+def _dtype(self):
+    return self._data.dtype
+
+
 def _ndim(self):
     return self._data.ndim
 
@@ -194,7 +198,7 @@ def as_array(obj):
 
 def install_variable_methods():
     """Bind the helpers to Variable (done once, on import)."""
-    for name, getter in (('rank', _rank), ('ndim', _ndim), ('size', _size), ('xp', _xp),
+    for name, getter in (('rank', _rank), ('dtype', _dtype), ('ndim', _ndim), ('size', _size), ('xp', _xp),
                          ('label', _label)):
         setattr(Variable, name, property(getter, doc=getter.__doc__))
     VariableNode.label = property(_node_label)

@@ -6,11 +6,8 @@ array on one side (``x * 2``, ``1 - x``) the operation is one of the classes
 in ``constant_math.py``; ``@`` lives in ``matmul.py``.
 
 >>> import numpy as np
->>> from teachgrad import Variable
->>> x = Variable(np.array([5.], dtype=np.float32))
->>> y = x ** 2 - 2 * x + 1
->>> y.data
-array([16.], dtype=float32)
+>>> (Variable(np.array([5.], dtype=np.float32)) ** 2 - 1).data
+array([24.], dtype=float32)
 """
 from teachgrad import backend
 from teachgrad import checks
