@@ -56,6 +56,7 @@ def adapt(cls, default_forward):
         if getattr(cls, 'chainer_v7', None) is None and cls._forward is default_forward:
             cls.chainer_v7 = True           # forward_cpu(inputs) takes Chainer's tuple
     if cls._forward is default_forward and _follows_chainer_v7(cls):
+        cls.chainer_v7 = True
         cls._forward = _v7_forward
         cls._backward = _v7_backward
         for name in ('retain_inputs', 'retain_outputs', 'get_retained_inputs',
