@@ -81,7 +81,6 @@ def _apply(plain_apply):
     filled in directly (~1.5 µs a call)."""
     import weakref
     import numpy
-    from teachgrad import backend
     from teachgrad import function_node
     from teachgrad.configuration import config
     from teachgrad.variable import DISPLAY_KEEP_SIZE, Variable, VariableNode
