@@ -110,22 +110,18 @@ def value_of(node):
     return node.data
 
 
-def grad_of(node):
-    """``(state, array)``: what to show in the grad cell, or None for no cell.
+def grad_cell(node):
+    """``(grad_state, array or None)`` for the grad cell, or None for no cell.
 
-    state is 'grad' (an array), 'retained' (kept by ``retain_grad=True``),
-    'freed' (backward freed it) or 'released' (retained, but the Variable that
-    held it is gone).
+    The state is the node's own word (``VariableNode.grad_state``: 'seed',
+    'retained', 'freed' or None); the array is None where the grad is gone:
+    freed by backward, or retained but its Variable was dropped.
     """
     var = node.get_variable_or_none()
     g = var.grad if var is not None else None
     state = node.grad_state
-    if g is not None:
-        return ('retained' if state == 'retained' else 'grad'), g
-    if state == 'freed':
-        return 'freed', None
-    if state == 'retained':
-        return 'released', None
+    if g is not None or state in ('freed', 'retained'):
+        return state, g
     return None
 
 
@@ -138,7 +134,7 @@ def _cells(node, show_values, show_grads, max_elements, precision):
             cells.append(('data', ['(value released)'], None))
         else:
             cells.append(('data', values.array_lines(arr, max_elements, precision), INK))
-    grad = grad_of(node) if show_grads else None
+    grad = grad_cell(node) if show_grads else None
     if grad is not None:
         state, g = grad
         caption = 'grad (retained)' if state == 'retained' else 'grad'
