@@ -19,6 +19,8 @@ grads, notes or styles.
 """
 import html
 
+from teachgrad.utils import shape_text as shape_words
+
 from teachgrad.viz import values
 
 FONT = 'Helvetica'
@@ -92,12 +94,11 @@ _shapes = {}
 def shape_text(node):
     """``'(2, 3) float32'``, or ``'(None)'`` for an uninitialized parameter."""
     if node.shape is None:
-        return '(None)'
+        return shape_words(None)
     key = (node.shape, node.dtype)
     s = _shapes.get(key)
     if s is None:
-        s = _shapes[key] = '{} {}'.format(tuple(node.shape), getattr(
-            node.dtype, 'name', node.dtype))
+        s = _shapes[key] = shape_words(node.shape, node.dtype)
     return s
 
 
