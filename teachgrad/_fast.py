@@ -107,6 +107,8 @@ def _apply(plain_apply):
     def apply(self, inputs):
         inputs = [x if isinstance(x, Variable) else as_input(x) for x in inputs]
         nodes = [x._node for x in inputs]
+        # Input type checks and the hooks that watch every call belong here,
+        # as in the plain apply.
         ys = self._forward([x._data for x in inputs])
         requires_grad = False
         if config.enable_backprop:

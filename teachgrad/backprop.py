@@ -125,7 +125,7 @@ def _grads_of(outputs, grads):
 
 
 def _call_backward(f, gys):
-    """Run ``f``'s backward; it must give one grad (or None) per input."""
+    """Run ``f``'s backward (hooks that watch every backward belong here)."""
     gxs = f._backward(gys)
     gxs = gxs if type(gxs) is tuple else (gxs,)
     checks.check_grads(f, gxs)

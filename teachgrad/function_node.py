@@ -75,7 +75,7 @@ class FunctionNode:
     def apply(self, inputs):
         """Run forward on ``inputs``, link the graph if backprop is on; a tuple of Variables."""
         inputs = [_as_input(x) for x in inputs]
-        # Checks of the inputs, and hooks that watch every call, belong here.
+        # Input type checks and the hooks that watch every call belong here.
         ys = self._forward([x.data for x in inputs])
         ys = ys if type(ys) is tuple else (ys,)
         requires_grad = config.enable_backprop and any(x.requires_grad for x in inputs)

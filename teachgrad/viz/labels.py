@@ -138,11 +138,11 @@ def _cells(node, show_values, show_grads, max_elements, precision):
     grad = grad_cell(node) if show_grads else None
     if grad is not None:
         state, g = grad
-        caption = 'grad (retained)' if state == 'retained' else 'grad'
         if g is not None:
+            caption = 'grad (retained)' if state == 'retained' else 'grad'
             cells.append((caption, values.array_lines(g, max_elements, precision), GRAD))
         else:
-            cells.append((caption, ['freed' if state == 'freed' else 'Variable dropped'], None))
+            cells.append(('grad', ['freed' if state == 'freed' else 'Variable dropped'], None))
     return cells
 
 
