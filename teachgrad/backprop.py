@@ -93,7 +93,7 @@ def backward_steps(y, retain_grad=False):
         count += 1
         f.backward_order = count
         for node in outputs:
-            if node is not root:
+            if node is not None and node is not root:   # None: it died, grad and all
                 _free_or_retain(node, grads, retain_grad)
         for node, gx in zip(f.inputs, gxs):
             if gx is not None and node.requires_grad:
@@ -128,14 +128,13 @@ def _call_backward(f, gys):
     """Run ``f``'s backward (hooks that watch every backward belong here)."""
     gxs = f._backward(gys)
     gxs = gxs if type(gxs) is tuple else (gxs,)
-    checks.check_grads(f, gxs)
+    if len(gxs) != len(f.inputs):
+        checks.wrong_number_of_grads(f, gxs)
     return gxs
 
 
 def _free_or_retain(node, grads, retain_grad):
     """An intermediate grad is done with once its creator ran: drop it or keep a copy."""
-    if node is None:
-        return                      # the output died, and its grad with it
     g = grads.pop(node, None)
     var = node.get_variable_or_none()
     if retain_grad:
@@ -151,7 +150,8 @@ def _free_or_retain(node, grads, retain_grad):
 def _send(f, node, gx, grads):
     """Pass ``f``'s grad ``gx`` to its input ``node``: summed with the grads of
     the other paths into it, and, for a leaf, added to its Variable's grad."""
-    checks.check_grad_shape(f, node, gx)
+    if gx.shape != node.shape:
+        checks.wrong_grad_shape(f, node, gx)
     if gx.dtype != node.dtype and node.dtype.kind == 'f':
         gx = gx.astype(node.dtype)  # numpy promoted it (float32 + float64 -> float64)
     if node.creator is not None:
@@ -160,7 +160,7 @@ def _send(f, node, gx, grads):
         return
     var = node.get_variable_or_none()
     if var is None:
-        return
+        return                      # the learner dropped this leaf
     # A copy, or a fresh sum: two Variables must never share a grad array, or
     # an in-place update of one (weight decay does grad += rate * param) would
     # change the other, and a backward may hand the same array to two inputs.

@@ -83,20 +83,18 @@ def check_operand(op, c):
             "array or a Python number.".format(op, type(c).__name__))
 
 
-def check_grads(f, gxs):
-    """A backward gives one grad (or None) per input."""
-    if len(gxs) != len(f.inputs):
-        raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
-            type(f).__name__, len(gxs), len(f.inputs)))
+def wrong_number_of_grads(f, gxs):
+    """A backward gives one grad (or None) per input; this one did not."""
+    raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
+        type(f).__name__, len(gxs), len(f.inputs)))
 
 
-def check_grad_shape(f, node, gx):
-    """Each grad has the shape of its input."""
-    if gx.shape != node.shape:
-        raise ValueError(
-            '{}.backward returned a gradient of shape {} for an input of shape {}; '
-            'each gradient must have the shape of its input.'.format(
-                type(f).__name__, gx.shape, node.shape))
+def wrong_grad_shape(f, node, gx):
+    """Each grad has the shape of its input; this one does not."""
+    raise ValueError(
+        '{}.backward returned a gradient of shape {} for an input of shape {}; '
+        'each gradient must have the shape of its input.'.format(
+            type(f).__name__, gx.shape, node.shape))
 
 
 def warn_no_seed(y):
