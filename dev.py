@@ -12,9 +12,10 @@ Every command first makes sure that ``.venv`` (next to this file) holds
 changed since the last install: a stamp file in .venv remembers which
 pyproject.toml it installed.
 
-The complete suite is two pytest runs, each of which must run at least one
+The complete suite is a few pytest runs, each of which must run at least one
 test: ``pytest tests`` (unit tests, and the browser tests, marker ``browser``,
-which drive Debian's chromium at /usr/bin/chromium through Playwright), then
+which drive Debian's chromium at /usr/bin/chromium through Playwright), the
+unit tests again with ``TEACHGRAD_FAST=0`` (the speed paths off), then
 ``pytest --nbval --nbval-current-env lessons/`` (every lesson re-run and its
 outputs compared with the stored ones). When chromium is missing, root
 installs it with apt-get; anyone else gets the browser tests skipped, with the
@@ -148,9 +149,13 @@ def cmd_lab(args):
 
 
 def suite_steps():
-    """The parts of the complete suite: (title, pytest arguments)."""
+    """The parts of the complete suite: (title, pytest arguments[, extra environment])."""
     return [
         ('unit and browser tests', ['tests']),
+        # The speed paths (teachgrad/_fast.py) switched off: the plain code alone
+        # must pass the same tests, which shows that both compute the same.
+        ('unit tests with the speed paths off (TEACHGRAD_FAST=0)',
+         ['tests', '-q', '-m', 'not browser'], {'TEACHGRAD_FAST': '0'}),
         ('lessons, re-run and compared with their stored outputs (nbval)',
          ['--nbval', '--nbval-current-env', 'lessons/']),
         ('the picture gallery and stepper demos in docs/ (nbval)',
@@ -178,10 +183,10 @@ def cmd_test(args):
         code = subprocess.run([str(VENV_PY), '-m', 'pytest', *args], cwd=ROOT, env=env).returncode
         sys.exit(code)
     results = []
-    for title, pytest_args in suite_steps():
+    for title, pytest_args, *extra in suite_steps():
         say('running {}: pytest {}'.format(title, ' '.join(pytest_args)))
         code = subprocess.run([str(VENV_PY), '-m', 'pytest', *pytest_args],
-                              cwd=ROOT, env=env).returncode
+                              cwd=ROOT, env=dict(env, **(extra[0] if extra else {}))).returncode
         results.append((title, step_verdict(code)))
     print()
     for title, verdict in results:

@@ -17,11 +17,15 @@ from teachgrad import backend  # NOQA
 from teachgrad.configuration import (  # NOQA
     config, global_config, using_config, no_backprop_mode, force_backprop_mode)
 from teachgrad.variable import Variable, Parameter, VariableNode, as_variable, as_array  # NOQA
-from teachgrad.function_node import FunctionNode, Function  # NOQA
+from teachgrad.function_node import FunctionNode  # NOQA
+from teachgrad.function import Function  # NOQA
 from teachgrad.backend import get_array_module  # NOQA
 # Devices and the default dtype, as chainer.get_device / using_device / get_dtype.
 from teachgrad.backend import get_device, using_device, get_dtype  # NOQA
 from teachgrad import functions  # NOQA
+from teachgrad import _fast  # NOQA
+
+_fast.install_loaded()     # the speed paths; TEACHGRAD_FAST=0 keeps the plain code
 
 __version__ = '0.1.0'
 

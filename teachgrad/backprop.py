@@ -1,9 +1,8 @@
 """The backward pass, written once as a sequence of steps.
 
-``Variable.backward()`` runs :func:`backward_steps` to the end; the stepping
-widgets pull the very same generator one step at a time, and the graph pictures
-read what it recorded (each function's ``backward_order``, each node's
-``grad_state``). There is no second implementation to drift apart.
+``Variable.backward()`` runs :func:`backward_steps` to the end, the steppers
+pull the same generator one step at a time, and the pictures read what it
+recorded (``backward_order``, ``grad_state``): no second implementation.
 
 >>> import numpy as np
 >>> from teachgrad import Variable
@@ -14,213 +13,150 @@ read what it recorded (each function's ``backward_order``, each node's
 >>> x.grad
 array([5.], dtype=float32)
 """
-import heapq
-import warnings
+import collections
+import operator
 
 from teachgrad import backend
-from teachgrad import function_hook as _function_hook
+from teachgrad import checks
+from teachgrad import function_styles
 
 
-class BackwardStep:
+def walk(roots, backward=False):
+    """The function nodes behind ``roots`` (VariableNodes), in teachgrad's one order.
+
+    By ``rank`` (the distance from the leaves, which grows along every
+    arrow), and within a rank in the order forward ran them. So each function
+    comes after the ones that made its inputs (pictures, steppers); with
+    ``backward=True`` ranks go from the outputs down, so each comes after all
+    the ones that used its outputs, and its grad is complete when its turn
+    comes. A stack, not recursion: long chains are fine.
+
+    >>> import numpy as np
+    >>> from teachgrad import Variable
+    >>> x = Variable(np.array([1.], dtype=np.float32))
+    >>> a = x * 2; b = x * 3; y = b + a
+    >>> [f.label for f in walk([y.node])]
+    ['* 2', '* 3', '+']
+    >>> [f.label for f in walk([y.node], backward=True)]
+    ['+', '* 2', '* 3']
+    """
+    found, seen = [], set()
+    stack = [root.creator for root in roots if root.creator is not None]
+    while stack:
+        f = stack.pop()
+        if f in seen:
+            continue
+        seen.add(f)
+        found.append(f)
+        stack.extend(node.creator for node in f.inputs if node.creator is not None)
+    # Sorting is stable: sorted by rank, they keep forward's order within a rank.
+    found.sort(key=_forward_order)
+    found.sort(key=_rank, reverse=backward)
+    return found
+
+
+_forward_order = operator.attrgetter('forward_order')
+_rank = operator.attrgetter('rank')
+
+
+class BackwardStep(collections.namedtuple(
+        'BackwardStep', ('index', 'function', 'grad_outputs', 'grad_inputs'))):
     """What one step of backward did: which function ran, what grads went in
     (one per output) and came out (one per input, None where none flows)."""
-    __slots__ = ('index', 'function', 'grad_outputs', 'grad_inputs')
-
-    def __init__(self, index, function, grad_outputs, grad_inputs):
-        self.index = index
-        self.function = function
-        self.grad_outputs = grad_outputs
-        self.grad_inputs = grad_inputs
+    __slots__ = ()
 
     def __repr__(self):
         return '<BackwardStep {}: {}>'.format(self.index, self.function.label)
 
 
-def _seed_grad(y):
-    """The grad that starts backward at ``y``, or None (with a warning) if unknown."""
-    if y.grad is not None:
-        return y.grad
-    if y.data.size == 1:
-        y.grad = y.xp.ones_like(y.data)
-        return y.grad
-    # A fixed location instead of the caller's: in a notebook the caller is a
-    # temporary file named after the kernel's process id, which would make the
-    # stored output of a lesson differ on every run.
-    warnings.warn_explicit(
-        'backward() was called on an output of shape {} without a gradient, so '
-        'no gradients were computed. Either set the initial gradient first, '
-        'y.grad = np.ones({}, dtype=np.{}), or reduce the output to a single '
-        'number, for example F.sum(y).backward().'.format(y.shape, y.shape, y.dtype),
-        UserWarning, 'teachgrad.backward', 0, module='teachgrad.backprop')
-    return None
-
-
 def backward_steps(y, retain_grad=False):
     """Yield one :class:`BackwardStep` per function node, outputs before inputs.
 
-    A backward that fails halfway (a backward returning a gradient of the
-    wrong shape, a float gradient for an integer variable) puts the output's
-    and every leaf's grad back as they were before it started.
+    Functions run in the order of :func:`walk` with ``backward=True``, so a
+    node's grad is complete (every path into it summed) before its creator
+    runs; a function that no grad reaches is skipped. Leaf grads are added to
+    ``Variable.grad`` as soon as they are produced; intermediate grads live
+    only in this generator unless ``retain_grad`` keeps them.
+
+    A backward that fails halfway puts every grad it changed back as it was.
     """
-    touched = [(y, y._grad)]        # (variable, grad before this backward)
-    try:
-        yield from _backward_steps(y, retain_grad, touched)
-    except Exception:
-        for var, grad in reversed(touched):
-            var._grad = grad
-        raise
+    touched = [(y, y._grad)]        # (variable, its grad before this backward)
+    return checks.undo_grads_on_failure(_steps(y, retain_grad, touched), touched)
 
 
-def _backward_steps(y, retain_grad, touched):
-    """The steps of :func:`backward_steps`; ``touched`` records each leaf
-    before its grad changes.
-
-    Functions are visited in decreasing rank (distance from the leaves), so a
-    node's grad is complete — every path into it summed — before its creator
-    runs. Leaf grads are accumulated into ``Variable.grad`` as soon as they are
-    produced; intermediate grads live only in this generator unless
-    ``retain_grad`` keeps them.
-    """
-    seed = _seed_grad(y)
+def _steps(y, retain_grad, touched):
     root = y.node
+    seed = _seed_grad(y)
     root.grad_state = 'seed'
     if root.creator is None and not root.requires_grad:
-        _warn_no_graph(y)
+        checks.warn_no_graph(y)
     if seed is None or root.creator is None:
         return
-    grads = {root: seed}
-    owned = {id(seed)}          # arrays some Variable already holds as its grad
-    heap = [(-root.creator.rank, 0, root.creator)]
-    queued = {root.creator}
-    pushed = 0                  # tie-breaker so the heap never compares functions
+    grads = {root: seed}        # the grads of nodes whose creator has not run yet
     count = 0
-    while heap:
-        f = heapq.heappop(heap)[2]
-        outputs = [ref() for ref in f.outputs]
-        gys = [grads.get(node) for node in outputs]     # grads.get(None) is None
-        for i, g in enumerate(gys):
-            if g is None:       # an output nobody used: its grad is zero
-                gys[i] = _zeros(outputs[i], gys)
-        gys = tuple(gys)
-        if _function_hook.n_active:    # FunctionHooks on (teachgrad/function_hook.py)
-            gxs = _function_hook._backward_with_hooks(f, gys)
-        else:
-            gxs = f._backward(gys)
-        if type(gxs) is not tuple:
-            gxs = tuple(gxs) if type(gxs) is list else (gxs,)     # Chainer accepts lists
-        if len(gxs) != len(f.inputs):
-            raise ValueError('{}.backward returned {} gradients for {} inputs'.format(
-                type(f).__name__, len(gxs), len(f.inputs)))
+    for f in walk([root], backward=True):
+        outputs = [ref() for ref in f.outputs]      # None where an output died
+        gys = _grads_of(outputs, grads)
+        if gys is None:
+            continue                                # no grad reached f
+        gxs = function_styles.backward(f, gys)      # f._backward, + hooks: a grad per input
         count += 1
         f.backward_order = count
         for node in outputs:
-            if node is None or node is root:
-                continue
-            g = grads.pop(node, None)
-            var = node._variable()
-            if retain_grad:
-                node.grad_state = 'retained'
-                if var is not None and g is not None:
-                    var._grad = _own(g, owned)
-            else:
-                node.grad_state = 'freed'
-                if var is not None:
-                    var._grad = None
+            if node is not None and node is not root:   # None: it died, grad and all
+                _free_or_retain(node, grads, retain_grad)
         for node, gx in zip(f.inputs, gxs):
-            if gx is None or not node.requires_grad:
-                continue
-            if not hasattr(gx, 'shape'):        # numpy's 0-d scalars pass
-                _array_error(f, node, gx)
-            if gx.shape != node.shape:
-                _shape_error(f, node, gx)
-            if gx.dtype is not node.dtype:
-                gx = _as_dtype(gx, node.dtype, f, node)
-            creator = node.creator
-            if creator is not None:
-                old = grads.get(node)
-                grads[node] = gx if old is None else old + gx
-                if creator not in queued:
-                    queued.add(creator)
-                    pushed += 1
-                    heapq.heappush(heap, (-creator.rank, pushed, creator))
-            else:
-                var = node._variable()
-                if var is None:
-                    continue
-                touched.append((var, var._grad))
-                if var._grad is None:
-                    var._grad = _own(gx, owned)
-                else:
-                    var._grad = var._grad + gx
-                    owned.add(id(var._grad))
+            if gx is not None and node.requires_grad:
+                _send(f, node, gx, grads, touched)
         yield BackwardStep(count, f, gys, gxs)
 
 
-def _zeros(node, gys):
-    """A zero grad for an output nobody used, on the device of its siblings' grads."""
-    if node is None:
+def _seed_grad(y):
+    """The grad that starts backward at ``y``, or None (with a warning) if unknown."""
+    if y.grad is None and y.data.size == 1:
+        y.grad = y.xp.ones_like(y.data)
+    if y.grad is None:
+        checks.warn_no_seed(y)
+    return y.grad
+
+
+def _grads_of(outputs, grads):
+    """One grad per output (zeros for one nobody used); None if none reached f."""
+    gys = [grads.get(node) for node in outputs]
+    if len(gys) == 1:
+        return None if gys[0] is None else (gys[0],)
+    if all(g is None for g in gys):
         return None
-    return backend.get_array_module(*gys).zeros(node.shape, dtype=node.dtype)
+    for i, node in enumerate(outputs):
+        if gys[i] is None and node is not None:
+            xp = backend.get_array_module(*gys)     # the device of its siblings' grads
+            gys[i] = xp.zeros(node.shape, dtype=node.dtype)
+    return tuple(gys)
 
 
-def _own(g, owned):
-    """``g``, or a copy of it when another grad already holds its memory.
-
-    Two Variables must never share a grad array: an in-place update of one
-    (weight decay does ``grad += rate * param``) would change the other. A
-    view (``gy.T``, ``gy.reshape(...)``) shares its base's memory, so the base
-    counts as held too.
-    """
-    base = g.base
-    if id(g) in owned or (base is not None and id(base) in owned):
-        g = g.copy()
-    elif base is not None:
-        owned.add(id(base))
-    owned.add(id(g))
-    return g
+def _free_or_retain(node, grads, retain_grad):
+    """An intermediate grad is done with once its creator ran: drop it or keep a copy."""
+    g = grads.pop(node, None)
+    var = node.get_variable_or_none()
+    node.grad_state = 'retained' if retain_grad else 'freed'
+    if var is not None and (g is not None or not retain_grad):
+        var._grad = g.copy() if retain_grad else None   # a grad of its own (see _send)
 
 
-def _as_dtype(gx, dtype, f=None, node=None):
-    # A grad always has its variable's dtype, as the grad setter demands.
-    # numpy promotes mixed dtypes (float32 + float64 -> float64): such a grad
-    # is cast back. An integer variable keeps integer grads (Chainer's rule);
-    # a fractional grad cannot be one without being cut, so it is refused.
-    if gx.dtype == dtype:
-        return gx
-    if dtype.kind in 'fc' or backend.get_array_module(gx).can_cast(
-            gx.dtype, dtype, casting='same_kind'):
-        return gx.astype(dtype)
-    raise TypeError(
-        '{} sent a {} gradient to {}, which holds {} values. Integers are not '
-        'differentiable, so an integer variable can only take integer grads. If '
-        'you want its gradient, make it a float: Variable(x.astype(np.float32)).'
-        .format(type(f).__name__ if f is not None else 'backward', gx.dtype,
-                (node.name if node is not None and node.name else 'a variable'), dtype))
-
-
-def _array_error(f, node, gx):
-    raise TypeError(
-        '{}.backward returned a {} as the gradient of an input of shape {}; each '
-        'gradient must be an array (or None for no gradient). Wrap a number as '
-        'xp.full(shape, value, dtype).'.format(type(f).__name__, type(gx).__name__,
-                                                 node.shape))
-
-
-def _warn_no_graph(y):
-    warnings.warn(
-        'backward() found no graph behind this {} variable, so no gradients were '
-        'computed. It was made inside "with no_backprop_mode():" (or only from '
-        'arrays and Variables with requires_grad=False), where functions record '
-        'nothing to go back through. Compute it outside no_backprop_mode to get '
-        'gradients.'.format(_shape_text(y.shape)), UserWarning, stacklevel=4)
-
-
-def _shape_text(shape):
-    return 'scalar' if shape == () else 'shape {}'.format(shape)
-
-
-def _shape_error(f, node, gx):
-    raise ValueError(
-            '{}.backward returned a gradient of shape {} for an input of shape {}; '
-            'each gradient must have the shape of its input.'.format(
-                type(f).__name__, gx.shape, node.shape))
+def _send(f, node, gx, grads, touched):
+    """Pass ``f``'s grad ``gx`` to its input ``node``: summed with the grads of
+    the other paths into it, and, for a leaf, added to its Variable's grad."""
+    if getattr(gx, 'shape', None) != node.shape or gx.dtype != node.dtype:
+        gx = checks.grad_for(f, node, gx)   # a teaching error, or numpy's promotion undone
+    if node.creator is not None:
+        old = grads.get(node)
+        grads[node] = gx if old is None else old + gx
+        return
+    var = node.get_variable_or_none()
+    if var is None:
+        return                      # the learner dropped this leaf
+    touched.append((var, var._grad))
+    # A copy, or a fresh sum: two Variables must never share a grad array, or
+    # an in-place update of one (weight decay does grad += rate * param) would
+    # change the other, and a backward may hand the same array to two inputs.
+    var._grad = gx.copy() if var._grad is None else var._grad + gx

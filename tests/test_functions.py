@@ -304,7 +304,7 @@ def _run_backward(outputs, grads):
 
 
 CORE_MODULES = {'teachgrad.functions.' + m for m in (
-    'basic_math', 'array', 'reduction', 'connection', 'math', 'activation', 'loss',
+    'basic_math', 'matmul', 'constant_math', 'array', 'reduction', 'connection', 'math', 'activation', 'loss',
     'evaluation', 'noise')}
 
 

@@ -141,14 +141,17 @@ def test_apt_get_failure_becomes_the_skip_reason(tmp_path, monkeypatch):
 # --- dev.py: the test command ------------------------------------------------------
 
 def test_suite_is_pytest_tests_then_strict_nbval_on_the_lessons():
-    steps = [args for _, args in dev.suite_steps()]
-    assert steps == [['tests'], ['--nbval', '--nbval-current-env', 'lessons/'],
+    steps = [step[1] for step in dev.suite_steps()]
+    assert steps == [['tests'], ['tests', '-q', '-m', 'not browser'],
+                     ['--nbval', '--nbval-current-env', 'lessons/'],
                      ['--nbval', '--nbval-current-env', 'docs/']]
+    assert dev.suite_steps()[1][2] == {'TEACHGRAD_FAST': '0'}     # the speed paths off
 
 
-@pytest.mark.parametrize('codes, fails', [((0, 0, 0), False), ((1, 0, 0), True),
-                                          ((0, 1, 0), True), ((0, 0, 1), True),
-                                          ((0, 5, 0), True), ((5, 0, 0), True)])
+@pytest.mark.parametrize('codes, fails', [((0, 0, 0, 0), False), ((1, 0, 0, 0), True),
+                                          ((0, 1, 0, 0), True), ((0, 0, 1, 0), True),
+                                          ((0, 0, 0, 1), True), ((0, 0, 5, 0), True),
+                                          ((5, 0, 0, 0), True)])
 def test_test_command_fails_when_any_part_fails_or_runs_no_test(monkeypatch, capsys,
                                                                 codes, fails):
     monkeypatch.setattr(dev, 'ensure_venv', lambda: None)

@@ -20,7 +20,7 @@ import teachgrad.functions as F
 import teachgrad.links as L
 from teachgrad import Chain, FunctionNode, Variable, viz
 from teachgrad.viz import labels, render
-from teachgrad.viz.dot import COMPACT
+from teachgrad._fast import COMPACT, ENABLED as FAST_PATHS
 from teachgrad.viz.graph import build_scene
 
 SVG = '{http://www.w3.org/2000/svg}'
@@ -383,6 +383,7 @@ def test_small_graph_is_not_folded_and_max_nodes_none_draws_all():
     assert len(nodes(viz.draw(y, max_nodes=None).svg)) == 81
 
 
+@pytest.mark.skipif(not FAST_PATHS, reason='the compact style is a fast path (TEACHGRAD_FAST=0)')
 def test_hundreds_of_boxes_switch_to_plain_text_labels_still_escaped():
     x = Variable(f32(1), name=NASTY)
     y = x

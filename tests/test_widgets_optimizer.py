@@ -113,7 +113,7 @@ def test_lazy_parameters_and_not_set_up():
     x = np.ones((3, 4), dtype=np.float32)
     opt = optimizers.SGD(lr=0.1).setup(model)
     s = OptimizerStepper(opt, lambda x: F.sum(model(x) ** 2), x)
-    assert '/W (uninitialized)' in s.caption
+    assert '/W (None)' in s.caption
     s.step()
     assert s.last['/W'].update.shape == (2, 4)
     with pytest.raises(RuntimeError, match='setup'):

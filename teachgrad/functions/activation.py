@@ -22,6 +22,8 @@ class Tanh(FunctionNode):
         self.y = y = backend.get_array_module(x).tanh(x)
         return y
 
+    chain_rule = ('(1 - {out}²) · {gy}',)
+
     def backward(self, gy):
         y = self.y
         return gy * (1 - y * y)
@@ -46,6 +48,8 @@ class Sigmoid(FunctionNode):
         self.y = y = xp.tanh(x * 0.5) * 0.5 + 0.5
         return y
 
+    chain_rule = ('{out} · (1 - {out}) · {gy}',)
+
     def backward(self, gy):
         y = self.y
         return gy * y * (1 - y)
@@ -67,6 +71,8 @@ class ReLU(FunctionNode):
     def forward(self, x):
         self.y = y = backend.get_array_module(x).maximum(x, 0)
         return y
+
+    chain_rule = ('{gy} where {0} > 0, 0 elsewhere',)
 
     def backward(self, gy):
         return gy * (self.y > 0)            # the slope is 1 where x > 0, else 0
@@ -95,6 +101,8 @@ class LeakyReLU(FunctionNode):
         xp = backend.get_array_module(x)
         self.negative = negative = x < 0
         return xp.where(negative, x * self.slope, x)
+
+    chain_rule = ('{gy} where {0} > 0, slope · {gy} elsewhere',)
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)
@@ -133,6 +141,8 @@ class Softmax(FunctionNode):
         self.y = y
         return y
 
+    chain_rule = ('{out} · ({gy} - sum({out} · {gy}))',)
+
     def backward(self, gy):
         y = self.y
         gx = y * gy
@@ -167,6 +177,8 @@ class LogSoftmax(FunctionNode):
         _check_axis('log_softmax', x, self.axis)
         self.y = y = _log_softmax(x, self.axis)
         return y
+
+    chain_rule = ('{gy} - softmax({0}) · sum({gy})',)
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)

@@ -52,6 +52,8 @@ class Reshape(FunctionNode):
                 'dimension may be -1 to infer it).'.format(
                     x.shape, x.size, self.shape)) from None
 
+    chain_rule = ('{gy} reshaped back',)
+
     def backward(self, gy):
         return gy.reshape(self.inputs[0].shape)
 
@@ -102,6 +104,8 @@ class Transpose(FunctionNode):
     def forward(self, x):
         return x.transpose(self.axes)
 
+    chain_rule = ('{gy} transposed back',)
+
     def backward(self, gy):
         if self.axes is None:
             return gy.transpose()
@@ -136,6 +140,8 @@ class GetItem(FunctionNode):
         except IndexError as e:
             raise IndexError('indexing a Variable of shape {} with {}: {}'.format(
                 x.shape, _index_label(self.index), e)) from None
+
+    chain_rule = ('{gy} put back where it was taken, 0 elsewhere',)
 
     def backward(self, gy):
         node = self.inputs[0]
@@ -189,6 +195,8 @@ class BroadcastTo(FunctionNode):
             raise ValueError('broadcast_to: cannot broadcast shape {} to {}'.format(
                 x.shape, self.shape)) from None
 
+    chain_rule = ('{gy} summed over the broadcast axes',)
+
     def backward(self, gy):
         return _sum_to(gy, self.inputs[0].shape)
 
@@ -212,6 +220,8 @@ class SumTo(FunctionNode):
 
     def forward(self, x):
         return _sum_to(x, self.shape)
+
+    chain_rule = ('{gy} copied back to every summed element',)
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)
@@ -255,6 +265,8 @@ class Concat(FunctionNode):
         self.axis = axis
         return backend.get_array_module(*xs).concatenate(xs, axis=axis)
 
+    chain_rule = '{gy} cut back into the pieces'
+
     def backward(self, gy):
         # Cut the gradient where the inputs were glued together.
         xp = backend.get_array_module(gy)
@@ -288,6 +300,8 @@ class Stack(FunctionNode):
         y = xp.stack(xs, axis=self.axis)
         self.axis = self.axis % y.ndim
         return y
+
+    chain_rule = '{gy} cut back into the pieces'
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)
@@ -324,6 +338,8 @@ class SplitAxis(FunctionNode):
         self.shapes = [y.shape for y in ys]
         return tuple(ys)
 
+    chain_rule = ('the grads of the pieces joined back together',)
+
     def backward(self, *gys):
         # An output nobody used (or kept) sends back zeros.
         xp = backend.get_array_module(*[g for g in gys if g is not None])
@@ -359,6 +375,8 @@ class ExpandDims(FunctionNode):
                              'shape {}'.format(self.axis, x.shape))
         return backend.get_array_module(x).expand_dims(x, self.axis)
 
+    chain_rule = ('{gy} with the new axis taken out',)
+
     def backward(self, gy):
         return gy.reshape(self.inputs[0].shape)
 
@@ -386,6 +404,8 @@ class Squeeze(FunctionNode):
             raise ValueError('squeeze: axis {} of an input of shape {} does not '
                              'have length 1, so it cannot be removed'.format(
                                  self.axis, x.shape)) from None
+
+    chain_rule = ('{gy} with the squeezed axes put back',)
 
     def backward(self, gy):
         return gy.reshape(self.inputs[0].shape)
@@ -420,6 +440,8 @@ class Swapaxes(FunctionNode):
     def forward(self, x):
         return x.swapaxes(self.axis1, self.axis2)
 
+    chain_rule = ('{gy} with the axes swapped back',)
+
     def backward(self, gy):
         return gy.swapaxes(self.axis1, self.axis2)
 
@@ -442,6 +464,8 @@ class Tile(FunctionNode):
 
     def forward(self, x):
         return backend.get_array_module(x).tile(x, self.reps)
+
+    chain_rule = ('{gy} summed over the tiled copies',)
 
     def backward(self, gy):
         # Each element was copied into every tile: it gets the sum of their grads.
@@ -473,6 +497,8 @@ class Repeat(FunctionNode):
 
     def forward(self, x):
         return backend.get_array_module(x).repeat(x, self.repeats, axis=self.axis)
+
+    chain_rule = ('{gy} summed over the repeated copies',)
 
     def backward(self, gy):
         shape = self.inputs[0].shape
@@ -508,6 +534,8 @@ class Cast(FunctionNode):
     def forward(self, x):
         return x.astype(self.dtype, copy=False)
 
+    chain_rule = ('{gy} cast back to the input dtype',)
+
     def backward(self, gy):
         return gy.astype(self.inputs[0].dtype, copy=False)
 
@@ -527,6 +555,8 @@ class Identity(FunctionNode):
 
     def forward(self, *xs):
         return xs
+
+    chain_rule = '{gy}'
 
     def backward(self, *gys):
         return gys

@@ -1,52 +1,40 @@
-"""Arithmetic: ``+ - * / ** @`` and unary minus, each forward beside its backward.
+"""Arithmetic: ``+ - * / **`` and unary minus, each forward beside its backward.
 
-Operations with a Python number or a constant array (``x * 2``, ``1 - x``) get
-their own function classes: they keep nothing big alive for backward, and the
-graph picture can show the constant in the label (``* 2``, ``**2``).
+Every grad is summed back to its input's shape (``sum_to``): broadcasting
+copied the input, so each copy's grad counts. With a number or a constant
+array on one side (``x * 2``, ``1 - x``) the operation is one of the classes
+in ``constant_math.py``; ``@`` lives in ``matmul.py``.
 
 >>> import numpy as np
->>> from teachgrad import Variable
->>> x = Variable(np.array([5.], dtype=np.float32))
->>> y = x ** 2 - 2 * x + 1
->>> y.data
-array([16.], dtype=float32)
+>>> (Variable(np.array([5.], dtype=np.float32)) ** 2 - 1).data
+array([24.], dtype=float32)
 """
-import math
-import numbers
-
-import numpy
-
 from teachgrad import backend
+from teachgrad import checks
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions.constant_math import (  # NOQA: F401
+    AddConstant, DivConstant, DivFromConstant, MulConstant, PowConstant, PowFromConstant,
+    SubConstant, SubFromConstant)
+from teachgrad.functions.matmul import MatMul, matmul, rmatmul  # NOQA: F401
 from teachgrad.utils import sum_to
 from teachgrad.variable import Variable
 
 
-def _check_shapes(op, a, b):
-    try:
-        numpy.broadcast_shapes(a.shape, b.shape)
-    except ValueError:
-        raise ValueError(
-            '{}: shapes {} and {} cannot be broadcast together. Matching '
-            'dimensions must be equal or 1 (compare from the right); reshape '
-            'one operand, e.g. with F.reshape or F.expand_dims.'.format(
-                op, a.shape, b.shape)) from None
+class _Binary(FunctionNode):
+    """An elementwise operation of two arrays, which numpy broadcasts."""
+    broadcasts = True
+
+    def _check(self, a, b):
+        if a.shape != b.shape:
+            checks.check_broadcast(self.label, a, b)
 
 
-def _fmt(c):
-    if isinstance(c, numbers.Number) or getattr(c, 'ndim', 1) == 0:
-        return '{:g}'.format(float(c)) if not isinstance(c, numbers.Integral) else str(c)
-    return 'const{}'.format(tuple(c.shape))
-
-
-# -- variable (op) variable --------------------------------------------------
-
-class Add(FunctionNode):
+class Add(_Binary):
     label = '+'
+    chain_rule = ('{gy}', '{gy}')
 
     def forward(self, a, b):
-        if a.shape != b.shape:
-            _check_shapes('+', a, b)
+        self._check(a, b)
         return a + b
 
     def backward(self, gy):
@@ -54,12 +42,12 @@ class Add(FunctionNode):
         return sum_to(gy, a.shape), sum_to(gy, b.shape)
 
 
-class Sub(FunctionNode):
+class Sub(_Binary):
     label = '-'
+    chain_rule = ('{gy}', '-{gy}')
 
     def forward(self, a, b):
-        if a.shape != b.shape:
-            _check_shapes('-', a, b)
+        self._check(a, b)
         return a - b
 
     def backward(self, gy):
@@ -67,13 +55,13 @@ class Sub(FunctionNode):
         return sum_to(gy, a.shape), sum_to(-gy, b.shape)
 
 
-class Mul(FunctionNode):
+class Mul(_Binary):
     label = '*'
+    chain_rule = ('{1} · {gy}', '{0} · {gy}')
 
     def forward(self, a, b):
-        if a.shape != b.shape:
-            _check_shapes('*', a, b)
-        self.a, self.b = a, b          # d(a*b)/da = b, d(a*b)/db = a
+        self._check(a, b)
+        self.a, self.b = a, b
         return a * b
 
     def backward(self, gy):
@@ -81,31 +69,30 @@ class Mul(FunctionNode):
         return sum_to(gy * self.b, a.shape), sum_to(gy * self.a, b.shape)
 
 
-class Div(FunctionNode):
+class Div(_Binary):
     label = '/'
+    chain_rule = ('{gy} / {1}', '-{0} / {1}² · {gy}')
 
     def forward(self, a, b):
-        if a.shape != b.shape:
-            _check_shapes('/', a, b)
+        self._check(a, b)
         self.a, self.b = a, b
         return a / b
 
     def backward(self, gy):
         a, b = self.inputs
         ga = gy / self.b
-        gb = -ga * self.a / self.b      # d(a/b)/db = -a / b**2
-        return sum_to(ga, a.shape), sum_to(gb, b.shape)
+        return sum_to(ga, a.shape), sum_to(-ga * self.a / self.b, b.shape)
 
 
-class Pow(FunctionNode):
+class Pow(_Binary):
     label = '**'
+    chain_rule = ('{1} · {0}^({1} - 1) · {gy}', '{0}^{1} · log {0} · {gy}')
 
     def forward(self, a, b):
-        if a.shape != b.shape:
-            _check_shapes('**', a, b)
+        self._check(a, b)
         self.a, self.b = a, b
-        self.y = y = a ** b
-        return y
+        self.y = a ** b
+        return self.y
 
     def backward(self, gy):
         a, b = self.inputs
@@ -117,6 +104,7 @@ class Pow(FunctionNode):
 
 class Neg(FunctionNode):
     label = 'neg'
+    chain_rule = ('-{gy}',)
 
     def forward(self, x):
         return -x
@@ -125,199 +113,17 @@ class Neg(FunctionNode):
         return -gy
 
 
-# -- variable (op) constant --------------------------------------------------
+# -- the functions, and the operators bound to them ---------------------------
 
-class _Constant(FunctionNode):
-    """An operation with a fixed number or array that gets no gradient."""
-
-    def __init__(self, constant):
-        self.constant = constant
-
-    def _grad(self, g):
-        shape = self.inputs[0].shape
-        return g if g.shape == shape else sum_to(g, shape)
-
-
-class AddConstant(_Constant):
-    @property
-    def label(self):
-        return '+ ' + _fmt(self.constant)
-
-    def forward(self, x):
-        return x + self.constant
-
-    def backward(self, gy):
-        return self._grad(gy)
-
-
-class SubConstant(_Constant):
-    @property
-    def label(self):
-        return '- ' + _fmt(self.constant)
-
-    def forward(self, x):
-        return x - self.constant
-
-    def backward(self, gy):
-        return self._grad(gy)
-
-
-class SubFromConstant(_Constant):
-    @property
-    def label(self):
-        return _fmt(self.constant) + ' -'
-
-    def forward(self, x):
-        return self.constant - x
-
-    def backward(self, gy):
-        return self._grad(-gy)
-
-
-class MulConstant(_Constant):
-    @property
-    def label(self):
-        return '* ' + _fmt(self.constant)
-
-    def forward(self, x):
-        return x * self.constant
-
-    def backward(self, gy):
-        return self._grad(gy * self.constant)
-
-
-class DivConstant(_Constant):
-    @property
-    def label(self):
-        return '/ ' + _fmt(self.constant)
-
-    def forward(self, x):
-        return x / self.constant
-
-    def backward(self, gy):
-        return self._grad(gy / self.constant)
-
-
-class DivFromConstant(_Constant):
-    @property
-    def label(self):
-        return _fmt(self.constant) + ' /'
-
-    def forward(self, x):
-        self.x = x
-        return self.constant / x
-
-    def backward(self, gy):
-        return self._grad(-gy * self.constant / (self.x * self.x))
-
-
-class PowConstant(_Constant):
-    """``x ** c``."""
-
-    @property
-    def label(self):
-        return '**' + _fmt(self.constant)
-
-    def forward(self, x):
-        self.x = x
-        return x ** self.constant
-
-    def backward(self, gy):
-        c = self.constant
-        if isinstance(c, numbers.Number) and c == 2:
-            return self._grad(gy * 2 * self.x)
-        return self._grad(gy * c * self.x ** (c - 1))
-
-
-class PowFromConstant(_Constant):
-    """``c ** x``, whose derivative is ``c ** x * log(c)``.
-
-    For ``c == 0`` the derivative is 0 (``0 ** x`` is flat where it is
-    defined, x > 0); for ``c < 0``, ``c ** x`` has no real derivative and the
-    gradient is NaN, as numpy's ``log`` of a negative number is.
-    """
-
-    @property
-    def label(self):
-        return _fmt(self.constant) + ' **'
-
-    def forward(self, x):
-        self.y = y = self.constant ** x
-        return y
-
-    def backward(self, gy):
-        c = self.constant
-        if isinstance(c, numbers.Real) and c > 0:
-            return self._grad(gy * self.y * math.log(c))
-        xp = backend.get_array_module(gy)
-        c = xp.asarray(c, dtype=gy.dtype)
-        with numpy.errstate(divide='ignore', invalid='ignore'):
-            log_c = xp.where(c > 0, xp.log(xp.where(c > 0, c, 1)), xp.where(c == 0, 0, xp.nan))
-            return self._grad(gy * xp.where(c == 0, 0, self.y * log_c.astype(gy.dtype)))
-
-
-class MatMul(FunctionNode):
-    """Matrix product ``a @ b`` of 2-d (or batched n-d) arrays."""
-    label = '@'
-
-    def forward(self, a, b):
-        if a.ndim == 0 or b.ndim == 0:
-            raise ValueError('@ (matmul) needs arrays with at least 1 dimension, '
-                             'got shapes {} and {}'.format(a.shape, b.shape))
-        if a.shape[-1] != b.shape[max(b.ndim - 2, 0)]:
-            raise ValueError(
-                '@ (matmul): shapes {} and {} do not fit: the last dimension of '
-                'the left ({}) must equal the {} dimension of the right ({}). '
-                'Did you mean to transpose one, e.g. x @ W.T?'.format(
-                    a.shape, b.shape, a.shape[-1],
-                    'second-to-last' if b.ndim > 1 else 'only',
-                    b.shape[max(b.ndim - 2, 0)]))
-        if a.ndim > 2 or b.ndim > 2:
-            _check_batch_shapes(a.shape, b.shape)
-        self.a, self.b = a, b
-        return a @ b
-
-    def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        a, b = self.a, self.b
-        a2 = a[None, :] if a.ndim == 1 else a     # promote vectors to matrices
-        b2 = b[:, None] if b.ndim == 1 else b
-        gy2 = gy.reshape(gy.shape + (1,)) if b.ndim == 1 else gy
-        gy2 = gy2[..., None, :] if a.ndim == 1 else gy2
-        ga = gy2 @ xp.swapaxes(b2, -1, -2)
-        gb = xp.swapaxes(a2, -1, -2) @ gy2
-        ga = sum_to(ga, a2.shape).reshape(a.shape) if ga.shape != a.shape else ga
-        gb = sum_to(gb, b2.shape).reshape(b.shape) if gb.shape != b.shape else gb
-        return ga, gb
-
-
-def _check_batch_shapes(sa, sb):
-    # Batched @ multiplies matching matrices; the leading (batch) axes must
-    # broadcast, which numpy reports only in terms of its internal "remapped" shapes.
-    ba, bb = sa[:-2], sb[:-2]
-    for x, y in zip(reversed(ba), reversed(bb)):
-        if x != y and x != 1 and y != 1:
-            raise ValueError(
-                '@ (matmul): shapes {} and {} hold batches of matrices {} and {}, but '
-                'the batch shapes {} and {} do not match (each batch axis must be equal '
-                'or 1). Reshape one so both have the same batch, or loop over it.'.format(
-                    sa, sb, sa[-2:], sb[-2:], ba, bb))
-
-
-# -- functions and operator binding -------------------------------------------
-
-def _const(c, op, x=None):
-    if type(c) is float or type(c) is int or isinstance(c, numbers.Number) or isinstance(c, numpy.generic):
-        return c
-    if backend.is_array(c):
-        # A shape error should name the operator, as it does between Variables.
-        x = x._data if isinstance(x, Variable) else x
-        if x is not None and c.shape != x.shape:
-            _check_shapes(op, x, c)
-        return c
-    raise TypeError(
-        "unsupported operand for {}: Variable and {}. Use a Variable, a numpy "
-        "array or a Python number.".format(op, type(c).__name__))
+def _binary(a, b, op, with_variable, with_constant):
+    """``with_variable()(a, b)`` when ``b`` is a Variable, else ``with_constant(b)(a)``."""
+    if isinstance(b, Variable):
+        return with_variable().apply((a, b))[0]
+    checks.check_operand(op, b)
+    x = a.data if isinstance(a, Variable) else a
+    if backend.is_array(b) and x is not None and b.shape != x.shape:
+        checks.check_broadcast(op, x, b)     # name the operator, as between Variables
+    return with_constant(b).apply((a,))[0]
 
 
 def add(a, b):
@@ -327,9 +133,7 @@ def add(a, b):
     >>> add(np.array([1., 2.], 'f'), np.array([10.], 'f')).data
     array([11., 12.], dtype=float32)
     """
-    if isinstance(b, Variable):
-        return Add().apply((a, b))[0]
-    return AddConstant(_const(b, '+', a)).apply((a,))[0]
+    return _binary(a, b, '+', Add, AddConstant)
 
 
 def sub(a, b):
@@ -339,29 +143,17 @@ def sub(a, b):
     >>> sub(np.array([5., 7.], 'f'), 2).data
     array([3., 5.], dtype=float32)
     """
-    if isinstance(b, Variable):
-        return Sub().apply((a, b))[0]
-    return SubConstant(_const(b, '-', a)).apply((a,))[0]
-
-
-def rsub(a, b):
-    """``b - a`` where only ``a`` is a Variable."""
-    if isinstance(b, Variable):
-        return Sub().apply((b, a))[0]
-    return SubFromConstant(_const(b, '-', a)).apply((a,))[0]
+    return _binary(a, b, '-', Sub, SubConstant)
 
 
 def mul(a, b):
     """``a * b`` (elementwise) with broadcasting.
 
     >>> import numpy as np
-    >>> mul(np.array([[1.], [2.]], 'f'), np.array([1., 10.], 'f')).data
-    array([[ 1., 10.],
-           [ 2., 20.]], dtype=float32)
+    >>> mul(np.array([2.], 'f'), np.array([1., 10.], 'f')).data
+    array([ 2., 20.], dtype=float32)
     """
-    if isinstance(b, Variable):
-        return Mul().apply((a, b))[0]
-    return MulConstant(_const(b, '*', a)).apply((a,))[0]
+    return _binary(a, b, '*', Mul, MulConstant)
 
 
 def div(a, b):
@@ -371,16 +163,7 @@ def div(a, b):
     >>> div(np.array([3., 8.], 'f'), 2).data
     array([1.5, 4. ], dtype=float32)
     """
-    if isinstance(b, Variable):
-        return Div().apply((a, b))[0]
-    return DivConstant(_const(b, '/', a)).apply((a,))[0]
-
-
-def rdiv(a, b):
-    """``b / a`` where only ``a`` is a Variable."""
-    if isinstance(b, Variable):
-        return Div().apply((b, a))[0]
-    return DivFromConstant(_const(b, '/', a)).apply((a,))[0]
+    return _binary(a, b, '/', Div, DivConstant)
 
 
 def pow(a, b):
@@ -390,16 +173,7 @@ def pow(a, b):
     >>> pow(np.array([3.], 'f'), 2).data
     array([9.], dtype=float32)
     """
-    if isinstance(b, Variable):
-        return Pow().apply((a, b))[0]
-    return PowConstant(_const(b, '**', a)).apply((a,))[0]
-
-
-def rpow(a, b):
-    """``b ** a`` where only ``a`` is a Variable."""
-    if isinstance(b, Variable):
-        return Pow().apply((b, a))[0]
-    return PowFromConstant(_const(b, '**', a)).apply((a,))[0]
+    return _binary(a, b, '**', Pow, PowConstant)
 
 
 def neg(x):
@@ -412,44 +186,29 @@ def neg(x):
     return Neg().apply((x,))[0]
 
 
-def matmul(a, b, transa=False, transb=False):
-    """Matrix product ``a @ b``; ``transa``/``transb`` swap the last two axes first.
-
-    >>> import numpy as np
-    >>> matmul(np.eye(2, dtype='f'), np.ones((2, 1), dtype='f')).data
-    array([[1.],
-           [1.]], dtype=float32)
-    >>> matmul(np.ones((2, 1), dtype='f'), np.ones((2, 1), dtype='f'), transa=True).data
-    array([[2.]], dtype=float32)
-    """
-    from teachgrad.functions.array import swapaxes
-    if transa:
-        a = swapaxes(a, -1, -2)
-    if transb:
-        b = swapaxes(b, -1, -2)
-    return MatMul().apply((a, b))[0]
+def rsub(a, b):
+    """``b - a`` where only ``a`` is a Variable."""
+    return sub(b, a) if isinstance(b, Variable) else _binary(a, b, '-', Sub, SubFromConstant)
 
 
-def rmatmul(a, b):
-    return MatMul().apply((b, a))[0]
+def rdiv(a, b):
+    """``b / a`` where only ``a`` is a Variable."""
+    return div(b, a) if isinstance(b, Variable) else _binary(a, b, '/', Div, DivFromConstant)
 
 
-def _absolute(x):
-    from teachgrad.functions import absolute
-    return absolute(x)
+def rpow(a, b):
+    """``b ** a`` where only ``a`` is a Variable."""
+    return pow(b, a) if isinstance(b, Variable) else _binary(a, b, '**', Pow, PowFromConstant)
 
 
 def install_variable_arithmetics():
     """Bind the operators to Variable (done once, on import)."""
+    from teachgrad.functions import absolute
     Variable.__neg__ = neg
-    Variable.__abs__ = _absolute
+    Variable.__abs__ = absolute
     Variable.__add__ = Variable.__radd__ = add
-    Variable.__sub__ = sub
-    Variable.__rsub__ = rsub
+    Variable.__sub__, Variable.__rsub__ = sub, rsub
     Variable.__mul__ = Variable.__rmul__ = mul
-    Variable.__truediv__ = div
-    Variable.__rtruediv__ = rdiv
-    Variable.__pow__ = pow
-    Variable.__rpow__ = rpow
-    Variable.__matmul__ = matmul
-    Variable.__rmatmul__ = rmatmul
+    Variable.__truediv__, Variable.__rtruediv__ = div, rdiv
+    Variable.__pow__, Variable.__rpow__ = pow, rpow
+    Variable.__matmul__, Variable.__rmatmul__ = matmul, rmatmul

@@ -19,13 +19,13 @@ class LinearFunction(FunctionNode):
         self.x, self.W = x, W
         y = x @ W.T
         if b is not None:
-            y += b          # y is a fresh array: adding in place saves a copy
+            y = y + b       # numpy promotes mixed dtypes (float32 W, float64 b -> float64)
         return y
 
+    chain_rule = ('{gy} @ {1}', '{gy}ᵀ @ {0}', '{gy} summed over the batch')
+
     def backward(self, gy):
-        x_node = self.inputs[0]
-        # The data fed to the first layer needs no gradient: skip that matmul.
-        gx = (gy @ self.W).reshape(x_node.shape) if x_node.requires_grad else None
+        gx = (gy @ self.W).reshape(self.inputs[0].shape)
         gW = gy.T @ self.x
         if len(self.inputs) == 3:
             return gx, gW, gy.sum(axis=0)

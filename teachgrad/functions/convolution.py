@@ -90,6 +90,10 @@ class Convolution2DFunction(FunctionNode):
             y = y + b
         return xp.ascontiguousarray(y.transpose(0, 3, 1, 2))
 
+    chain_rule = ('{gy} convolved back through {1}',
+                  '{gy} correlated with {0}',
+                  '{gy} summed over the batch and the pixels')
+
     def backward(self, gy):
         xp = backend.get_array_module(gy)
         h, w = self.inputs[0].shape[2:]

@@ -38,6 +38,8 @@ class EmbedIDFunction(FunctionNode):
         y[mask] = 0              # an ignored id embeds to zeros
         return y
 
+    chain_rule = (None, '{gy} added to the rows of {1} that {0} picked')
+
     def backward(self, gy):
         xp = backend.get_array_module(gy)
         gW = xp.zeros(self.W_shape, dtype=self.W_dtype)

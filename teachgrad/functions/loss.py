@@ -53,21 +53,6 @@ class SoftmaxCrossEntropy(FunctionNode):
         _check_labels(name, x, t, x.shape[:1] + x.shape[2:])
         xp = backend.get_array_module(x)
         n_class = x.shape[1]
-        if x.ndim == 2 and self.class_weight is None and len(t):
-            # The usual case, a batch of valid labels, takes the short road.
-            lo, hi = int(t.min()), int(t.max())
-            if 0 <= lo and hi < n_class and not lo <= self.ignore_label <= hi:
-                self.valid, self.t = None, t
-                shifted = x - x.max(axis=1, keepdims=True)     # exp cannot overflow
-                e = xp.exp(shifted)
-                s = e.sum(axis=1, keepdims=True)
-                self.y = e / s                                 # softmax, for backward
-                # log softmax at the right class: shifted - log(sum of exp)
-                log_p = shifted[xp.arange(len(t)), t] - xp.log(s[:, 0])
-                if self.reduce == 'no':
-                    return -log_p
-                self.coeff = 1.0 / len(t)
-                return log_p.sum() * -self.coeff
         log_y = _log_softmax(x, axis=1)
         self.y = xp.exp(log_y)                 # softmax, kept for backward
         self.valid = valid = t != self.ignore_label
@@ -89,15 +74,12 @@ class SoftmaxCrossEntropy(FunctionNode):
     def _weights(self, ndim):
         return self.class_weight.reshape((1, -1) + (1,) * (ndim - 2))
 
+    chain_rule = ('(softmax({0}) - onehot({1})) · {gy} / n', None)
+
     def backward(self, gy):
         # d loss / d x = softmax(x) - onehot(t), per example.
         xp = backend.get_array_module(gy)
         y, t = self.y, self.t
-        if self.valid is None:                 # the short road of forward
-            gx = y.copy()
-            gx[xp.arange(len(t)), t] -= 1
-            gx *= gy * self.coeff if self.reduce == 'mean' else gy[:, None]
-            return gx, None
         classes = xp.arange(y.shape[1]).reshape((1, -1) + (1,) * (y.ndim - 2))
         gx = y - (classes == t[:, None])
         if self.class_weight is not None:
@@ -151,6 +133,8 @@ class MeanSquaredError(FunctionNode):
         d = diff.ravel()
         return xp.asarray(d.dot(d) / max(d.size, 1), dtype=diff.dtype)
 
+    chain_rule = ('2 · ({0} - {1}) · {gy} / n', '-2 · ({0} - {1}) · {gy} / n')
+
     def backward(self, gy):
         gx0 = self.diff * (gy * (2.0 / max(self.diff.size, 1)))
         return gx0, -gx0
@@ -188,6 +172,8 @@ class SigmoidCrossEntropy(FunctionNode):
             return loss.astype(x.dtype)
         self.count = max(1, int(valid.sum())) if self.normalize else max(1, len(x))
         return xp.asarray(loss.sum() / self.count).astype(x.dtype)
+
+    chain_rule = ('(sigmoid({0}) - {1}) · {gy} / n', None)
 
     def backward(self, gy):
         # d loss / d x = sigmoid(x) - t where the label is not ignored.

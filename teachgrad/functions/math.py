@@ -27,6 +27,8 @@ class Exp(FunctionNode):
         self.y = y = backend.get_array_module(x).exp(x)
         return y
 
+    chain_rule = ('exp({0}) · {gy}',)
+
     def backward(self, gy):
         return gy * self.y                 # exp is its own derivative
 
@@ -47,6 +49,8 @@ class Log(FunctionNode):
     def forward(self, x):
         self.x = x
         return backend.get_array_module(x).log(x)
+
+    chain_rule = ('{gy} / {0}',)
 
     def backward(self, gy):
         return gy / self.x
@@ -69,6 +73,8 @@ class Sqrt(FunctionNode):
         self.y = y = backend.get_array_module(x).sqrt(x)
         return y
 
+    chain_rule = ('{gy} / (2 · sqrt({0}))',)
+
     def backward(self, gy):
         return gy / (self.y * 2)           # d sqrt(x)/dx = 1 / (2 sqrt(x))
 
@@ -89,6 +95,8 @@ class Square(FunctionNode):
     def forward(self, x):
         self.x = x
         return x * x
+
+    chain_rule = ('2 · {0} · {gy}',)
 
     def backward(self, gy):
         return gy * (self.x * 2)
@@ -111,6 +119,8 @@ class Sin(FunctionNode):
         self.x = x
         return backend.get_array_module(x).sin(x)
 
+    chain_rule = ('cos({0}) · {gy}',)
+
     def backward(self, gy):
         return gy * backend.get_array_module(gy).cos(self.x)
 
@@ -132,6 +142,8 @@ class Cos(FunctionNode):
         self.x = x
         return backend.get_array_module(x).cos(x)
 
+    chain_rule = ('-sin({0}) · {gy}',)
+
     def backward(self, gy):
         return -gy * backend.get_array_module(gy).sin(self.x)
 
@@ -152,6 +164,8 @@ class Absolute(FunctionNode):
     def forward(self, x):
         self.x = x
         return abs(x)
+
+    chain_rule = ('sign({0}) · {gy}',)
 
     def backward(self, gy):
         # The slope is -1 left of zero and +1 right of it; at zero we pick 0.
@@ -186,6 +200,8 @@ class Clip(FunctionNode):
         # flows there; a bool mask is all backward needs (1 byte per element).
         self.inside = (self.x_min < x) & (x < self.x_max)
         return backend.get_array_module(x).clip(x, self.x_min, self.x_max)
+
+    chain_rule = ('{gy} where x_min < {0} < x_max, 0 elsewhere',)
 
     def backward(self, gy):
         return gy * self.inside

@@ -38,6 +38,8 @@ class Dropout(FunctionNode):
             self.mask = scale * (xp.random.rand(*x.shape) >= self.ratio)
         return x * self.mask
 
+    chain_rule = ('{gy} · mask / (1 - ratio), 0 where dropped',)
+
     def backward(self, gy):
         return gy * self.mask
 

@@ -72,6 +72,10 @@ class BatchNormalization(FunctionNode):
             self.running_var += (1 - self.decay) * adjust * var
         return y.astype(x.dtype, copy=False)
 
+    chain_rule = ('{1} / σ · ({gy} - mean({gy}) - x̂ · mean({gy} · x̂))',
+                  'sum({gy} · x̂)',
+                  'sum({gy})')
+
     def backward(self, gy):
         ex = self.expand
         m = gy.size // self.gamma.size
@@ -100,6 +104,12 @@ class FixedBatchNormalization(FunctionNode):
         self.x_hat = x_hat = (x - mean[ex]) * inv_std[ex]
         self.gamma = gamma
         return (gamma[ex] * x_hat + beta[ex]).astype(x.dtype, copy=False)
+
+    chain_rule = ('{1} / sqrt(var + eps) · {gy}',
+                  'sum({gy} · x̂)',
+                  'sum({gy})',
+                  '-{1} / sqrt(var + eps) · sum({gy})',
+                  '-{1} · (x - mean) / (2 · (var + eps)^1.5) · sum({gy})')
 
     def backward(self, gy):
         ex, axes = self.expand, self.axes

@@ -48,6 +48,8 @@ class MaxPooling2D(_Pooling2D):
         self.col_shape = (n, c, kh, kw, oh, ow)
         return xp.take_along_axis(col, self.indexes[:, :, None], axis=2)[:, :, 0]
 
+    chain_rule = ('{gy} sent to the largest element of each window, 0 elsewhere',)
+
     def backward(self, gy):
         # Only the maximum of each window moved the output: it alone gets gy.
         xp = backend.get_array_module(gy)
@@ -67,6 +69,8 @@ class AveragePooling2D(_Pooling2D):
         self.col_shape = col.shape
         # Padded zeros count in the mean, as in Chainer.
         return col.mean(axis=(2, 3), dtype=x.dtype)
+
+    chain_rule = ('{gy} / window size, spread over each window',)
 
     def backward(self, gy):
         # Each input in a window moved the mean by 1/(kh*kw) of its change.

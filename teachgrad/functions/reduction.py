@@ -49,6 +49,8 @@ class Sum(FunctionNode):
         self.axis = _normalize_axis(self.axis, x.ndim)
         return x.sum(axis=self.axis, keepdims=self.keepdims)
 
+    chain_rule = ('{gy} copied to every summed element',)
+
     def backward(self, gy):
         node = self.inputs[0]
         xp = backend.get_array_module(gy)
@@ -78,6 +80,8 @@ class Mean(FunctionNode):
         y = x.mean(axis=self.axis, keepdims=self.keepdims)
         self.n = x.size // builtins.max(y.size, 1)
         return y
+
+    chain_rule = ('{gy} / n copied to every averaged element',)
 
     def backward(self, gy):
         # Every element counted 1/n towards its mean.
@@ -132,6 +136,8 @@ class _Select(FunctionNode):
         self.x = x
         self.y = y = self._select(x)
         return y
+
+    chain_rule = ('{gy} sent to the selected element, 0 elsewhere',)
 
     def backward(self, gy):
         # As in Chainer, every element equal to the result (all ties) gets
@@ -192,6 +198,8 @@ class ArgMax(FunctionNode):
 
     def forward(self, x):
         return x.argmax(axis=self.axis).astype('int32')
+
+    chain_rule = (None,)
 
     def backward(self, gy):
         return None                        # an index does not change smoothly

@@ -27,8 +27,8 @@ class SGDRule(optimizer.UpdateRule):
 
     def update_core_cpu(self, param):
         self.last_update = delta = -self.hyperparam.lr * param.grad
-        # In place, as in Chainer: a graph that still holds this array (the
-        # seed's In[37] backpropagates through one) sees the new values.
+        # In place, as in Chainer: a graph that still holds this array (a
+        # backward run again after the update, say) sees the new values.
         data = param.data
         data += delta
 

@@ -4,7 +4,24 @@
 >>> sum_to(np.ones((2, 3)), (3,))
 array([2., 2., 2.])
 """
+import numpy
+
 from teachgrad import backend
+
+
+def shape_text(shape, dtype=None):
+    """A shape (and dtype) as pictures and captions write it.
+
+    ``'(None)'`` is a parameter that gets its shape on the first call; the
+    repr of one reads ``variable W(None)`` too.
+
+    >>> shape_text((2, 3)), shape_text((5,), numpy.float32), shape_text(None)
+    ('(2, 3)', '(5,) float32', '(None)')
+    """
+    if shape is None:
+        return '(None)'
+    text = str(tuple(shape))
+    return text if dtype is None else text + ' ' + numpy.dtype(dtype).name
 
 
 def sum_to(x, shape):

@@ -3,9 +3,9 @@
 The ``graphviz`` package builds the text and quotes everything in it that
 needs quoting (labels, attribute values); the labels are HTML-like, their text
 XML-escaped in ``labels.py``. It is imported here, only when something is drawn.
+A faster writer of the same text, and a compact style for pictures of hundreds
+of boxes, live in ``teachgrad/_fast.py``.
 """
-from html import escape
-
 from teachgrad.viz import labels
 from teachgrad.viz.labels import FONT, PALETTE
 
@@ -13,11 +13,6 @@ from teachgrad.viz.labels import FONT, PALETTE
 # (a variable read by hundreds of functions takes minutes); a few iterations
 # give nearly the same picture.
 _BIG = 150
-# Past this many boxes the labels drop their tables and the boxes their
-# rounded corners: Graphviz then writes the SVG about twice as fast.
-COMPACT = 300
-
-
 def _digraph(rankdir, n_boxes=0):
     import graphviz
     g = graphviz.Digraph()
@@ -34,90 +29,56 @@ def _digraph(rankdir, n_boxes=0):
 def scene_digraph(scene, show_values=True, show_grads=True, rankdir='TB', legend=False,
                   styles=None, notes=None, fixed_size=False, max_elements=16, precision=4):
     """A ``graphviz.Digraph`` that draws ``scene``."""
-    from graphviz import quoting
-    quote, attr_list = quoting.quote, quoting.attr_list
     g = _digraph(rankdir, len(scene.boxes))
-    compact = len(scene.boxes) > COMPACT and not fixed_size
     extra, note_of = _per_box(scene, styles, notes)
-    kind_attrs, plain = _kind_attrs(compact)
-    body = g.body
     invisible = set()
     for box in scene.boxes:
-        note = note_of.get(box.id)
-        kind = box.kind
-        if compact:
-            # Lines of plain text, XML-escaped, in an HTML-like label: the
-            # graphviz package quotes those at once, where a quoted string
-            # costs it ~9 µs of regular expressions per label.
-            label = '<' + '<BR/>'.join(escape(line, quote=False) for line in _plain(
-                box, show_values, show_grads, note, max_elements, precision)) + '>'
-        elif kind == 'function':
-            label = labels.function_label(box.node, show_grads, note, max_elements,
-                                          precision, fixed_size)
-        elif kind == 'link':
-            label = labels.link_label(box, show_grads, note, fixed_size)
-        elif kind == 'fold':
-            label = labels.fold_label(box.hidden)
-        else:
-            label = labels.variable_label(box.node, box.path, show_values, show_grads, note,
-                                          max_elements, precision, fixed_size)
-        # Box ids are a letter and digits (graph.py), valid DOT ids as they are;
-        # labels, which carry the learner's text, go through quote().
-        more = extra.get(box.id)
-        if more is None and not fixed_size:
-            body.append('\t{} [label={} {}]\n'.format(box.id, quote(label), plain[kind]))
-            continue
-        attrs = dict(kind_attrs[kind])
-        if fixed_size and kind != 'fold':
+        label = box_label(box, show_values, show_grads, note_of.get(box.id), fixed_size,
+                          max_elements, precision)
+        attrs = box_attrs(box.kind)
+        if fixed_size and box.kind != 'fold':
             attrs['fixedsize'] = 'true'
             attrs['width'], attrs['height'] = _size(box, show_values, show_grads,
                                                     max_elements, precision)
-        attrs.update(more or ())
+        attrs.update(extra.get(box.id, ()))
         if 'invis' in attrs.get('style', ''):
             invisible.add(box.id)
-        body.append('\t{}{}\n'.format(box.id, attr_list(label, kwargs=attrs)))
-    hidden = attr_list(kwargs={'style': 'invis'})     # a hidden box hides its arrows
+        g.node(box.id, label, **attrs)
     for a, b in scene.edges:
-        body.append('\t{} -> {}{}\n'.format(
-            a, b, hidden if a in invisible or b in invisible else ''))
+        if a in invisible or b in invisible:
+            g.edge(a, b, style='invis')     # a hidden box hides its arrows
+        else:
+            g.edge(a, b)
     if legend:
-        g.node('legend', labels.legend_label(), shape='box', style='rounded',
-               color='#c9ccd3', margin='0.08,0.05')
+        add_legend(g)
     return g
 
 
-_kinds = {}
+def box_attrs(kind):
+    """The colours of a box of this kind, as Graphviz attributes."""
+    fill, border, style = PALETTE[kind]
+    attrs = {'color': border, 'fillcolor': fill, 'style': style}
+    if kind == 'fold':
+        attrs['shape'] = 'note'
+    return attrs
 
 
-def _kind_attrs(compact):
-    """Each kind's colours as attributes, and as the text the graphviz package
-    quotes them to (done once). Nodes are then written the way Digraph.node()
-    writes them, with the label quoted by the package too: node() itself costs
-    ~25 µs a call, which is too much for thousands of boxes."""
-    if compact not in _kinds:
-        from graphviz import quoting
-        kind_attrs = {}
-        for kind, (fill, border, style) in PALETTE.items():
-            if compact:
-                style = style.replace('rounded,', '')
-            attrs = {'color': border, 'fillcolor': fill, 'style': style}
-            if kind == 'fold':
-                attrs['shape'] = 'note'
-            kind_attrs[kind] = attrs
-        _kinds[compact] = kind_attrs, {
-            kind: quoting.attr_list(kwargs=attrs)[2:-1] for kind, attrs in kind_attrs.items()}
-    return _kinds[compact]
-
-
-def _plain(box, show_values, show_grads, note, max_elements, precision):
+def box_label(box, show_values, show_grads, note, fixed_size, max_elements, precision):
+    """The HTML-like label of a box (``labels.py`` writes each kind)."""
     if box.kind == 'function':
-        return labels.function_lines(box.node, show_grads, note)
+        return labels.function_label(box.node, show_grads, note, max_elements, precision,
+                                     fixed_size)
     if box.kind == 'link':
-        return labels.link_lines(box, show_grads, note)
+        return labels.link_label(box, show_grads, note, fixed_size)
     if box.kind == 'fold':
-        return labels.fold_lines(box.hidden)
-    return labels.variable_lines(box.node, box.path, show_values, show_grads, note,
-                                 max_elements, precision)
+        return labels.fold_label(box.hidden)
+    return labels.variable_label(box.node, box.path, show_values, show_grads, note,
+                                 max_elements, precision, fixed_size)
+
+
+def add_legend(g):
+    g.node('legend', labels.legend_label(), shape='box', style='rounded',
+           color='#c9ccd3', margin='0.08,0.05')
 
 
 def _size(box, show_values, show_grads, max_elements, precision):
@@ -222,3 +183,7 @@ def _draw_link(g, link, path, tree, counter):
             prev = top
             first = first or top
     return first
+
+
+from teachgrad import _fast  # NOQA: E402
+_fast.install(__name__)     # the faster writer of scene_digraph's text

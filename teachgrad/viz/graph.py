@@ -20,6 +20,8 @@ Graphviz stays fast. It knows nothing about colours or DOT; ``dot.py`` does.
 """
 import itertools
 
+from teachgrad import backprop
+
 
 class Box:
     """One node of the picture.
@@ -60,41 +62,18 @@ class Scene:
 def walk(roots, nodes=None):
     """The function nodes behind ``roots``, inputs' makers first.
 
-    A breadth-first search from the outputs (inputs left to right), sorted
-    by ``rank`` (the distance from the leaves, which grows along every
-    arrow) with ties kept in the order found: for ``x ** 2 - 2 * x + 1``
-    that is the order forward ran them. No recursion, so long chains are
-    fine. When ``nodes`` (a set) is given, every variable node the functions
-    read or write is added to it.
+    The order is teachgrad's one graph order, :func:`teachgrad.backprop.walk`:
+    by rank, and among functions of equal rank the order forward ran them.
+    When ``nodes`` (a set) is given, every variable node the functions read
+    or write is added to it.
     """
-    functions = []
-    seen = set()
-    for root in roots:
-        f = root.creator
-        if f is not None and f not in seen:
-            seen.add(f)
-            functions.append(f)
-    add, append = seen.add, functions.append
-    if nodes is None:
-        nodes = set()
-    keep, update = nodes.add, nodes.update
-    for f in functions:             # grows while it is read: the BFS queue
-        inputs = f.inputs
-        for node in inputs:
-            c = node.creator
-            if c is not None and c not in seen:
-                add(c)
-                append(c)
-        update(inputs)
-        for ref in f.outputs:
-            keep(ref())
-    nodes.discard(None)             # outputs that died
-    functions.sort(key=_rank)
+    functions = backprop.walk(roots)
+    if nodes is not None:
+        for f in functions:
+            nodes.update(f.inputs)
+            nodes.update(ref() for ref in f.outputs)
+        nodes.discard(None)             # outputs that died
     return functions
-
-
-def _rank(f):
-    return f.rank
 
 
 def variable_kind(node, is_root):

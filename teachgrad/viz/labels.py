@@ -10,9 +10,7 @@ after backward, the grad beside it (red, like the backward step numbers)::
     x  (1,) float32
     data [5.]   grad [8.]
 
-Big pictures (hundreds of boxes) use a compact style, lines of plain text
-without tables or colours inside the box, which Graphviz draws about twice
-as fast. For ``fixed_size``, the ``*_size`` functions estimate each box's
+For ``fixed_size``, the ``*_size`` functions estimate each box's
 size from what the graph's structure fixes (name, shape, value), never from
 grads, notes or styles.
 
@@ -20,6 +18,8 @@ grads, notes or styles.
 'a&lt;b &amp; &quot;c&quot;'
 """
 import html
+
+from teachgrad.utils import shape_text as shape_words
 
 from teachgrad.viz import values
 
@@ -94,12 +94,11 @@ _shapes = {}
 def shape_text(node):
     """``'(2, 3) float32'``, or ``'(None)'`` for an uninitialized parameter."""
     if node.shape is None:
-        return '(None)'
+        return shape_words(None)
     key = (node.shape, node.dtype)
     s = _shapes.get(key)
     if s is None:
-        s = _shapes[key] = '{} {}'.format(tuple(node.shape), getattr(
-            node.dtype, 'name', node.dtype))
+        s = _shapes[key] = shape_words(node.shape, node.dtype)
     return s
 
 
@@ -112,22 +111,18 @@ def value_of(node):
     return node.data
 
 
-def grad_of(node):
-    """``(state, array)``: what to show in the grad cell, or None for no cell.
+def grad_cell(node):
+    """``(grad_state, array or None)`` for the grad cell, or None for no cell.
 
-    state is 'grad' (an array), 'retained' (kept by ``retain_grad=True``),
-    'freed' (backward freed it) or 'released' (retained, but the Variable that
-    held it is gone).
+    The state is the node's own word (``VariableNode.grad_state``: 'seed',
+    'retained', 'freed' or None); the array is None where the grad is gone:
+    freed by backward, or retained but its Variable was dropped.
     """
     var = node.get_variable_or_none()
     g = var.grad if var is not None else None
     state = node.grad_state
-    if g is not None:
-        return ('retained' if state == 'retained' else 'grad'), g
-    if state == 'freed':
-        return 'freed', None
-    if state == 'retained':
-        return 'released', None
+    if g is not None or state in ('freed', 'retained'):
+        return state, g
     return None
 
 
@@ -140,14 +135,14 @@ def _cells(node, show_values, show_grads, max_elements, precision):
             cells.append(('data', ['(value released)'], None))
         else:
             cells.append(('data', values.array_lines(arr, max_elements, precision), INK))
-    grad = grad_of(node) if show_grads else None
+    grad = grad_cell(node) if show_grads else None
     if grad is not None:
         state, g = grad
-        caption = 'grad (retained)' if state == 'retained' else 'grad'
         if g is not None:
+            caption = 'grad (retained)' if state == 'retained' else 'grad'
             cells.append((caption, values.array_lines(g, max_elements, precision), GRAD))
         else:
-            cells.append((caption, ['freed' if state == 'freed' else 'Variable dropped'], None))
+            cells.append(('grad', ['freed' if state == 'freed' else 'Variable dropped'], None))
     return cells
 
 
@@ -268,39 +263,6 @@ def fold_label(hidden):
     """The box that stands for the hidden middle of a long graph."""
     first, second = fold_lines(hidden)
     return '<<FONT POINT-SIZE="11">{}</FONT><BR/>{}>'.format(first, _CAPTION.format(second))
-
-
-# -- the compact style: lines of plain text, for pictures of hundreds of boxes ------------
-
-def variable_lines(node, name=None, show_values=True, show_grads=True, note=None,
-                   max_elements=16, precision=4):
-    """A variable's box as plain lines of text (no colours inside the box)."""
-    name = name or node.name
-    head = shape_text(node)
-    lines = [printable(name) + ('' if node.shape is None else '  ' + head) if name else head]
-    for caption, values_, _ in _cells(node, show_values, show_grads, max_elements, precision):
-        lines.append(caption + ' ' + values_[0])
-        lines.extend('     ' + v for v in values_[1:])
-    return lines + _plain_note(note)
-
-
-def function_lines(f, show_steps=True, note=None):
-    """A function's box as plain text: ``'#3  + 0.0001'`` after backward."""
-    order = f.backward_order if show_steps else None
-    op = printable(f.label)
-    return [op if order is None else '#{}  {}'.format(order, op)] + _plain_note(note)
-
-
-def link_lines(box, show_steps=True, note=None):
-    """A folded link call as plain text."""
-    steps = _steps(box) if show_steps else None
-    head = printable(box.path) + '  ' + printable(type(box.link).__name__)
-    return ([head if steps is None else '#' + steps + '  ' + head]
-            + [printable(_param_line(n)) for n in box.params] + _plain_note(note))
-
-
-def _plain_note(note):
-    return [] if note is None else [printable(line) for line in str(note).split('\n')]
 
 
 def legend_label():

@@ -6,14 +6,15 @@ and (2) a snapshot of everything a backward pass writes — each Variable's
 grad, each node's ``grad_state`` and each function's ``backward_order`` — so
 that stepping back can restore it and run the real algorithm again.
 """
+from teachgrad import backprop
 
 
 def walk(y):
-    """The functions and variable nodes behind ``y``, in the order forward ran.
+    """The functions and variable nodes behind ``y``, in teachgrad's one graph order.
 
-    Functions are sorted by ``forward_order``, the clock that
-    ``FunctionNode.apply`` advances on every recorded call. Variable nodes
-    appear when first used (leaves) or produced (outputs).
+    Functions come in the order of :func:`teachgrad.backprop.walk` (by
+    rank, ties in the order forward ran them), the order the pictures use
+    too. Variable nodes appear when first used (leaves) or produced (outputs).
 
     >>> import numpy as np
     >>> from teachgrad import Variable
@@ -24,27 +25,8 @@ def walk(y):
     >>> [n.name for n in nodes][:1]
     ['x']
     """
-    functions = []
-    seen = set()
     root = y.node if hasattr(y, 'node') else y
-    if root.creator is not None:
-        # An explicit stack instead of recursion: long chains (an RNN unrolled
-        # over many steps) must not hit Python's recursion limit.
-        stack = [(root.creator, False)]
-        while stack:
-            f, inputs_done = stack.pop()
-            if inputs_done:
-                functions.append(f)
-                continue
-            if f in seen:
-                continue
-            seen.add(f)
-            stack.append((f, True))
-            for node in reversed(f.inputs):
-                c = node.creator
-                if c is not None and c not in seen:
-                    stack.append((c, False))
-    functions.sort(key=lambda f: f.forward_order)
+    functions = backprop.walk([root])
     nodes = []
     known = set()
 

@@ -8,6 +8,7 @@ import html
 import numpy
 
 from teachgrad import backend
+from teachgrad import utils
 
 # Arrays up to this many elements are written out in full in a caption.
 FULL_SIZE = 6
@@ -62,11 +63,7 @@ def node_name(node):
 
 
 def shape_text(shape):
-    if shape is None:
-        return 'uninitialized'
-    if len(shape) == 1:
-        return '({},)'.format(shape[0])
-    return str(tuple(shape))
+    return utils.shape_text(shape)
 
 
 def node_value(node):

@@ -26,6 +26,7 @@ True
 """
 import collections
 
+from teachgrad import utils
 from teachgrad.widgets._stepper import Stepper, svg_img
 from teachgrad.widgets._text import caption_html, fmt_array, fmt_number
 
@@ -320,7 +321,7 @@ class OptimizerStepper(Stepper):
 
 
 def _shape(p):
-    return '(uninitialized)' if p.data is None else str(tuple(p.data.shape))
+    return utils.shape_text(None if p.data is None else p.data.shape)
 
 
 def _esc(text):
