@@ -21,7 +21,9 @@ installs it with apt-get; anyone else gets the browser tests skipped, with the
 reason printed.
 """
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -214,20 +216,62 @@ def cmd_bench(args):
 
 # --- regenerating the lessons' stored outputs (runs inside .venv) --------------
 
-def widget_ids_made_stable(nb):
-    """Replace the random ids of widget models in outputs with ids in order of appearance.
+WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json'
+WIDGET_STATE = 'application/vnd.jupyter.widget-state+json'
 
-    Widget ids are uuid4s, so every run would change the stored notebook; nbval
-    ignores them anyway. Stable ids keep a re-run without changes byte-identical.
+
+def widget_ids_made_stable(text, nb):
+    """Replace the random ids of widget models with ids in order of appearance.
+
+    Widget ids are uuid4s, so every run would change the stored notebook (nbval
+    ignores them anyway). The ids appear in the outputs and in the widget state
+    stored in the notebook's metadata, where models also name each other
+    (``IPY_MODEL_<id>``); all of them are renamed alike in the notebook's text.
     """
-    mime = 'application/vnd.jupyter.widget-view+json'
-    count = 0
+    ids = []
     for cell in nb.cells:
         for output in cell.get('outputs', []):
-            view = output.get('data', {}).get(mime)
+            view = output.get('data', {}).get(WIDGET_VIEW)
             if view and 'model_id' in view:
-                count += 1
-                view['model_id'] = '{:032x}'.format(count)
+                ids.append(view['model_id'])
+    state = nb.metadata.get('widgets', {}).get(WIDGET_STATE, {}).get('state', {})
+    ids.extend(state)
+    renamed = {}
+    for model_id in ids:
+        if model_id not in renamed:
+            renamed[model_id] = '{:032x}'.format(len(renamed) + 1)
+    # Two passes, so that a new id never meets an old one that looks alike.
+    for i, model_id in enumerate(renamed):
+        text = text.replace(model_id, '@@widget{}@@'.format(i))
+    for i, new_id in enumerate(renamed.values()):
+        text = text.replace('@@widget{}@@'.format(i), new_id)
+    return text
+
+
+def widget_state_pruned(nb):
+    """Keep in the stored widget state only the models that an output shows.
+
+    The kernel also holds models that no output displays any more (widgets
+    made and replaced while the notebook ran); JupyterLab needs only those
+    reachable from a displayed view, following the ``IPY_MODEL_`` references.
+    """
+    store = nb.metadata.get('widgets', {}).get(WIDGET_STATE)
+    if not store:
+        return nb
+    state = store['state']
+    todo = [output['data'][WIDGET_VIEW]['model_id']
+            for cell in nb.cells for output in cell.get('outputs', [])
+            if WIDGET_VIEW in output.get('data', {})]
+    keep = set()
+    while todo:
+        model_id = todo.pop()
+        if model_id in keep or model_id not in state:
+            continue
+        keep.add(model_id)
+        todo.extend(re.findall(r'IPY_MODEL_([0-9a-f]{32})', json.dumps(state[model_id])))
+    store['state'] = {k: v for k, v in state.items() if k in keep}
+    if not store['state']:
+        del nb.metadata['widgets']
     return nb
 
 
@@ -258,7 +302,9 @@ def regen_inside(names):
         km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME,
                            kernel_spec_manager=NbvalKernelspecManager())
         client = NotebookClient(nb, km=km, timeout=600, record_timing=False,
-                                store_widget_state=False,
+                                # The widgets' state goes into the notebook, so that
+                                # JupyterLab shows them before anything runs.
+                                store_widget_state=True,
                                 resources={'metadata': {'path': str(path.parent)}})
         try:
             client.execute()
@@ -268,8 +314,8 @@ def regen_inside(names):
                 km.shutdown_kernel(now=True)
         nb.metadata['kernelspec'] = {'display_name': 'Python 3 (ipykernel)',
                                      'language': 'python', 'name': 'python3'}
-        widget_ids_made_stable(nb)
-        text = nbformat.writes(nb)
+        widget_state_pruned(nb)
+        text = widget_ids_made_stable(nbformat.writes(nb), nb)
         leaked = machine_details(text)
         if leaked:
             problems.append('{}: outputs show paths of this machine ({}); print paths '

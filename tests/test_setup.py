@@ -175,18 +175,33 @@ def test_lab_serves_the_lessons_folder_and_passes_extra_arguments():
 
 
 def test_regen_gives_widgets_ids_in_order_of_appearance():
+    import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
-    mime = 'application/vnd.jupyter.widget-view+json'
+    a, b, layout, stale = ('{:032x}'.format(0xa3f1c2 + i) for i in range(4))
 
-    def widget_cell():
+    def widget_cell(model_id):
         cell = new_code_cell('w')
         cell.outputs = [new_output('display_data', data={
-            mime: {'model_id': 'a3f1c2', 'version_major': 2}, 'text/plain': 'W'})]
+            dev.WIDGET_VIEW: {'model_id': model_id, 'version_major': 2}, 'text/plain': 'W'})]
         return cell
-    nb = new_notebook(cells=[widget_cell(), widget_cell()])
-    dev.widget_ids_made_stable(nb)
-    ids = [c.outputs[0].data[mime]['model_id'] for c in nb.cells]
-    assert ids == ['0' * 31 + '1', '0' * 31 + '2']
+    nb = new_notebook(cells=[widget_cell(b), widget_cell(a)])
+
+    def model(**state):
+        return {'model_name': 'M', 'model_module': 'm', 'model_module_version': '1',
+                'state': state}
+    nb.metadata['widgets'] = {dev.WIDGET_STATE: {'version_major': 2, 'version_minor': 0,
+        'state': {a: model(), stale: model(), b: model(layout='IPY_MODEL_' + layout),
+                  layout: model()}}}
+    dev.widget_state_pruned(nb)
+    state = nb.metadata['widgets'][dev.WIDGET_STATE]['state']
+    assert sorted(state) == sorted([a, b, layout])      # the model no output shows is gone
+    nb = nbformat.reads(dev.widget_ids_made_stable(nbformat.writes(nb), nb), as_version=4)
+    ids = [c.outputs[0].data[dev.WIDGET_VIEW]['model_id'] for c in nb.cells]
+    one, two, three = ('0' * 31 + str(i) for i in (1, 2, 3))
+    assert ids == [one, two]
+    state = nb.metadata['widgets'][dev.WIDGET_STATE]['state']
+    assert sorted(state) == [one, two, three]
+    assert state[one]['state'] == {'layout': 'IPY_MODEL_' + three}
 
 
 # --- the nbval configuration and the stored lessons -----------------------------------
