@@ -117,32 +117,107 @@ def ensure_chromium():
 
 # --- commands -----------------------------------------------------------------
 
-def lab_argv(python, extra_args):
-    """The command line that serves lessons/ in JupyterLab."""
-    argv = [str(python), '-m', 'jupyterlab', '--ServerApp.root_dir=' + str(LESSONS),
-            '--ServerApp.ip=127.0.0.1']
-    if is_root():
+def notebooks(folders=('lessons', 'docs')):
+    """The notebooks of the project: those git tracks in ``folders``, in order.
+
+    A learner's scratch notebook (File > New makes ``lessons/Untitled.ipynb``)
+    is not tracked, so it is neither tested nor trusted. Without git (a
+    downloaded archive) every notebook in the folders counts.
+    """
+    found = []
+    for folder in folders:
+        listed = None
+        if (ROOT / '.git').exists() and shutil.which('git'):
+            done = subprocess.run(['git', 'ls-files', '-z', '--', folder + '/*.ipynb'], cwd=ROOT,
+                                  capture_output=True, text=True)
+            if done.returncode == 0:
+                listed = [ROOT / name for name in (done.stdout or '').split('\0') if name]
+        if listed is None:
+            listed = (ROOT / folder).glob('*.ipynb')
+        found.extend(sorted(path for path in listed if path.exists()))
+    return found
+
+
+FIRST_LESSON = 'lessons/01_variable.ipynb'
+# Options of `jupyter lab` that name the folder it serves.
+ROOT_DIR_OPTIONS = ('--ServerApp.root_dir', '--notebook-dir', '--ServerApp.notebook_dir')
+# JupyterLab settings that dev.py gives its own .venv (a learner can still
+# change them in Settings): autosave off, so that running a lesson does not
+# rewrite its stored outputs unless the learner saves.
+LAB_OVERRIDES = {'@jupyterlab/docmanager-extension:plugin': {'autosave': False}}
+
+
+def _option_name(arg):
+    return arg.split('=', 1)[0]
+
+
+def lab_argv(python, extra_args, cwd=None):
+    """The command line that serves the repository (lessons/ and docs/) in JupyterLab.
+
+    The server's root is the repository, and the browser opens the first
+    lesson. ``extra_args`` go to ``jupyter lab`` unchanged, except that a
+    notebook path is made absolute (it is relative to ``cwd``, the folder the
+    command was typed in, while JupyterLab runs in the repository). A root of
+    the learner's own (``--ServerApp.root_dir=DIR``, ``--notebook-dir=DIR``)
+    replaces the repository; a notebook path opens that notebook instead.
+    """
+    cwd = Path(cwd or os.getcwd())
+    args = []
+    files = []
+    for arg in extra_args:
+        if not arg.startswith('-') and arg.endswith('.ipynb'):
+            arg = str((cwd / arg).resolve())
+            files.append(arg)
+        args.append(arg)
+    names = {_option_name(arg) for arg in args}
+    argv = [str(python), '-m', 'jupyterlab']
+    if '--ServerApp.ip' not in names and '--ip' not in names:
+        argv.append('--ServerApp.ip=127.0.0.1')
+    own_root = names & set(ROOT_DIR_OPTIONS)
+    if not own_root:
+        inside = all(Path(f).is_relative_to(ROOT) for f in files)
+        if inside:
+            argv.append('--ServerApp.root_dir=' + str(ROOT))
+        if not files and not names & {'--LabApp.default_url', '--ServerApp.default_url'}:
+            argv.append('--LabApp.default_url=/lab/tree/' + FIRST_LESSON)
+    if is_root() and '--allow-root' not in names:
         # Jupyter refuses root unless told; containers and CI machines run as root.
         argv.append('--allow-root')
-    return argv + list(extra_args)
+    return argv + args
 
 
-def trust_lessons(python, env=None):
-    """Sign the lessons for this user, so JupyterLab shows their stored pictures at once.
+def trust_notebooks(python, env=None):
+    """Sign the lessons and docs for this user, so JupyterLab shows their stored pictures at once.
 
     JupyterLab shows SVG and HTML outputs of a notebook only once it is trusted
     (run by you, or signed with `jupyter trust`); the lessons' pictures are SVG.
     """
-    notebooks = sorted(str(p) for p in LESSONS.glob('*.ipynb'))
-    if notebooks:
-        subprocess.run([str(python), '-m', 'jupyter', 'trust', *notebooks], env=env,
+    paths = [str(p) for p in notebooks()]
+    if paths:
+        subprocess.run([str(python), '-m', 'jupyter', 'trust', *paths], env=env,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+
+def write_lab_overrides(prefix=VENV):
+    """Give the JupyterLab in ``prefix`` (our .venv) the settings in LAB_OVERRIDES."""
+    path = Path(prefix) / 'share' / 'jupyter' / 'lab' / 'settings' / 'overrides.json'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        current = json.loads(path.read_text())
+    except (OSError, ValueError):
+        current = {}
+    for plugin, values in LAB_OVERRIDES.items():
+        current.setdefault(plugin, {}).update(values)
+    path.write_text(json.dumps(current, indent=2) + '\n')
 
 
 def cmd_lab(args):
     ensure_venv()
-    trust_lessons(VENV_PY)
+    trust_notebooks(VENV_PY)
+    write_lab_overrides()
     argv = lab_argv(VENV_PY, args)
+    say('serving lessons/ and docs/ (autosave is off: File > Save keeps your changes; '
+        '`git checkout lessons docs` brings back the stored notebooks)')
     os.chdir(ROOT)
     if os.name == 'nt':
         sys.exit(subprocess.run(argv).returncode)
@@ -150,13 +225,19 @@ def cmd_lab(args):
 
 
 def suite_steps():
-    """The parts of the complete suite: (title, pytest arguments)."""
+    """The parts of the complete suite: (title, pytest arguments).
+
+    nbval gets the tracked notebooks by name, so a scratch notebook in
+    lessons/ is never collected.
+    """
+    def rel(paths):
+        return [p.relative_to(ROOT).as_posix() for p in paths]
     return [
         ('unit and browser tests', ['tests']),
         ('lessons, re-run and compared with their stored outputs (nbval)',
-         ['--nbval', '--nbval-current-env', 'lessons/']),
+         ['--nbval', '--nbval-current-env', *rel(notebooks(['lessons']))]),
         ('the picture gallery and stepper demos in docs/ (nbval)',
-         ['--nbval', '--nbval-current-env', 'docs/']),
+         ['--nbval', '--nbval-current-env', *rel(notebooks(['docs']))]),
     ]
 
 
@@ -275,6 +356,18 @@ def widget_state_pruned(nb):
     return nb
 
 
+def outputs_digest(nb):
+    """sha256 of a notebook's outputs, which regen stores in its metadata.
+
+    The test suite recomputes it: outputs that changed without regen (say, a
+    lesson run and saved in JupyterLab) are reported by name instead of
+    turning into a puzzling nbval failure or a silent change.
+    """
+    outputs = [cell.get('outputs', []) for cell in nb['cells'] if cell['cell_type'] == 'code']
+    text = json.dumps(outputs, sort_keys=True, separators=(',', ':'), ensure_ascii=True)
+    return hashlib.sha256(text.encode('ascii')).hexdigest()
+
+
 def machine_details(text):
     """Paths of this machine found in a stored notebook (they must not be committed)."""
     found = []
@@ -290,12 +383,11 @@ def regen_inside(names):
     from nbclient import NotebookClient
     from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-    notebooks = [Path(n).resolve() for n in names] or (
-        sorted(LESSONS.glob('*.ipynb')) + sorted((ROOT / 'docs').glob('*.ipynb')))
-    if not notebooks:
+    paths = [Path(n).resolve() for n in names] or notebooks()
+    if not paths:
         fail('no notebooks in lessons/')
     problems = []
-    for path in notebooks:
+    for path in paths:
         say('running ' + path.relative_to(ROOT).as_posix())
         nb = nbformat.read(path, as_version=4)
         # The same kernel as `pytest --nbval --nbval-current-env`: this Python.
@@ -315,7 +407,9 @@ def regen_inside(names):
         nb.metadata['kernelspec'] = {'display_name': 'Python 3 (ipykernel)',
                                      'language': 'python', 'name': 'python3'}
         widget_state_pruned(nb)
-        text = widget_ids_made_stable(nbformat.writes(nb), nb)
+        nb = nbformat.reads(widget_ids_made_stable(nbformat.writes(nb), nb), as_version=4)
+        nb.metadata['teachgrad'] = {'outputs_sha256': outputs_digest(nb)}
+        text = nbformat.writes(nb)
         leaked = machine_details(text)
         if leaked:
             problems.append('{}: outputs show paths of this machine ({}); print paths '
