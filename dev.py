@@ -363,7 +363,17 @@ def outputs_digest(nb):
     lesson run and saved in JupyterLab) are reported by name instead of
     turning into a puzzling nbval failure or a silent change.
     """
-    outputs = [cell.get('outputs', []) for cell in nb['cells'] if cell['cell_type'] == 'code']
+    def joined(value):
+        # A file stores long strings as lists of lines; in memory they are one string.
+        if isinstance(value, list):
+            if value and all(isinstance(v, str) for v in value):
+                return ''.join(value)
+            return [joined(v) for v in value]
+        if isinstance(value, dict):
+            return {k: joined(v) for k, v in value.items()}
+        return value
+    outputs = [joined(cell.get('outputs', [])) for cell in nb['cells']
+               if cell['cell_type'] == 'code']
     text = json.dumps(outputs, sort_keys=True, separators=(',', ':'), ensure_ascii=True)
     return hashlib.sha256(text.encode('ascii')).hexdigest()
 
