@@ -64,6 +64,8 @@ class FrameControls:
         self.prev.disabled = s.position == 0
         self.reset.disabled = s.position == 0
         self.next.disabled = s.position >= s.n_steps
+        # Play at the last step (or with no step at all) would do nothing.
+        self.play.disabled = s.position >= s.n_steps
 
 
 class RunControls:

@@ -52,6 +52,8 @@ def loss_curve(ax, losses, title='loss'):
     if finite and min(finite) > 0 and max(finite) / min(finite) > 100:
         ax.set_yscale('log')
     ax.set_xlabel('step')
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # steps are whole numbers
     ax.set_title(title, fontsize=10)
     ax.grid(True, alpha=0.3)
     if not losses:
