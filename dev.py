@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """teachgrad's developer commands, in one file that needs only Python >= 3.10.
 
-    python3 dev.py lab [ARGS]     open lessons/ in JupyterLab (ARGS go to jupyter lab)
+    python3 dev.py lab [ARGS]     open lessons/ and docs/ in JupyterLab (ARGS go to jupyter lab)
     python3 dev.py test           run the complete test suite
     python3 dev.py test ARGS      run only `pytest ARGS` (e.g. tests/test_variable.py -x)
     python3 dev.py regen [NB...]  re-run the lessons and store their outputs
@@ -15,8 +15,9 @@ pyproject.toml it installed.
 The complete suite is two pytest runs, each of which must run at least one
 test: ``pytest tests`` (unit tests, and the browser tests, marker ``browser``,
 which drive Debian's chromium at /usr/bin/chromium through Playwright), then
-``pytest --nbval --nbval-current-env lessons/`` (every lesson re-run and its
-outputs compared with the stored ones). When chromium is missing, root
+``pytest --nbval --nbval-current-env`` on the notebooks git tracks in lessons/
+and docs/ (every one re-run and its outputs compared with the stored ones,
+numbers within 1e-4 by teachgrad.notebook_check). When chromium is missing, root
 installs it with apt-get; anyone else gets the browser tests skipped, with the
 reason printed.
 """

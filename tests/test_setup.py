@@ -51,6 +51,11 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert 'set -euo pipefail' in code
     # The test command is the last thing CI runs, so its exit status is CI's.
     assert code[-1] == readme_commands()[1]
+    # Before it, the notebooks run under two other BLAS kernels.
+    text = script.read_text()
+    assert re.search(r'for kernel in Prescott SkylakeX; do', text)
+    assert ('OPENBLAS_CORETYPE=$kernel python3 dev.py test --nbval --nbval-current-env -q '
+            'lessons/ docs/') in text
 
 
 def test_readme_badge_opens_the_first_lesson_on_binder():
