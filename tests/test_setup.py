@@ -147,8 +147,9 @@ def test_apt_get_failure_becomes_the_skip_reason(tmp_path, monkeypatch):
 
 def test_suite_is_pytest_tests_then_nbval_on_the_tracked_notebooks():
     steps = [args for _, args in dev.suite_steps()]
-    lessons = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / 'lessons').glob('*.ipynb'))
-    docs = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / 'docs').glob('*.ipynb'))
+    lessons = [p.relative_to(ROOT).as_posix() for p in dev.notebooks(['lessons'])]
+    docs = [p.relative_to(ROOT).as_posix() for p in dev.notebooks(['docs'])]
+    assert 'lessons/01_variable.ipynb' in lessons and 'docs/gallery.ipynb' in docs
     assert steps == [['tests'], ['--nbval', '--nbval-current-env', *lessons],
                      ['--nbval', '--nbval-current-env', *docs]]
 
@@ -284,7 +285,7 @@ def test_nbval_uses_the_projects_sanitize_file():
         re.compile(regex)
 
 
-LESSONS = sorted((ROOT / 'lessons').glob('*.ipynb'))
+LESSONS = dev.notebooks(['lessons'])     # tracked ones: a scratch notebook is not checked
 
 
 def test_there_are_lessons():
@@ -354,7 +355,7 @@ def test_lab_command_opens_the_lessons_in_jupyterlab(tmp_path, browser_page):
                 assert time.monotonic() < deadline, 'JupyterLab did not answer in 120 s'
                 time.sleep(0.5)
         page = browser_page
-        page.goto('{}/lab?token={}'.format(base, token))   # opens lessons/01 by itself
+        page.goto('{}/?token={}'.format(base, token))   # redirects to lessons/01
         page.get_by_role('heading', name='1. Variables: forward, backward and the graph '
                                           'in between').wait_for(timeout=90_000)
         # The stored outputs show, pictures included (the lessons are trusted),
