@@ -13,7 +13,7 @@ from teachgrad.widgets._text import caption_html
 
 # A graph stepper fits a 1280x720 screen with its caption, controls, legend
 # and picture: the picture is scaled down to at most this height (CSS px).
-PICTURE_MAX_HEIGHT = 380
+PICTURE_MAX_HEIGHT = 420
 # The caption box has room for this many lines, so the controls below it stay
 # where they are whatever the step says.
 CAPTION_LINES = 5

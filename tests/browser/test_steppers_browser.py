@@ -94,7 +94,9 @@ def test_backward_stepper_next_runs_a_real_step(notebook_page, tmp_path):
     before = next_offset()
     caption = _check_stepper(page, 'teachgrad-backward-stepper', tmp_path, 'backward_step1')
     # The whole stepper fits a 720-pixel-high screen, and Next stays under the pointer.
-    assert _box(page, '.teachgrad-backward-stepper')['height'] <= 620
+    height = _box(page, '.teachgrad-backward-stepper')['height']
+    print('backward stepper height:', height)
+    assert height <= 620
     assert next_offset() == before
     legend = _text(page, root + '.teachgrad-legend')
     assert 'running backward now' in legend and 'wait' in legend
