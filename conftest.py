@@ -74,3 +74,34 @@ def browser_page(chromium_browser):
         yield page
     finally:
         context.close()
+
+
+def _tracked_notebooks():
+    """Absolute paths of the notebooks git tracks, or None without git."""
+    import subprocess
+    try:
+        done = subprocess.run(['git', 'ls-files', '-z', '--', '*.ipynb'], cwd=ROOT,
+                              capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    return {(ROOT / name).resolve() for name in done.stdout.split('\0') if name}
+
+
+_TRACKED = []
+
+
+def pytest_ignore_collect(collection_path, config):
+    # A learner's scratch notebook (lessons/Untitled.ipynb) is not part of the
+    # suite: nbval collects only the notebooks that git tracks.
+    path = Path(collection_path)
+    if path.suffix != '.ipynb' or not getattr(config.option, 'nbval', False):
+        return None
+    if not _TRACKED:
+        _TRACKED.append(_tracked_notebooks())
+    tracked = _TRACKED[0]
+    resolved = path.resolve()
+    if tracked is None or not (ROOT / '.git').exists() or not resolved.is_relative_to(ROOT):
+        return None
+    return True if resolved not in tracked else None

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """teachgrad's developer commands, in one file that needs only Python >= 3.10.
 
-    python3 dev.py lab [ARGS]     open lessons/ in JupyterLab (ARGS go to jupyter lab)
+    python3 dev.py lab [ARGS]     open lessons/ and docs/ in JupyterLab (ARGS go to jupyter lab)
     python3 dev.py test           run the complete test suite
     python3 dev.py test ARGS      run only `pytest ARGS` (e.g. tests/test_variable.py -x)
     python3 dev.py regen [NB...]  re-run the lessons and store their outputs
@@ -16,13 +16,16 @@ The complete suite is a few pytest runs, each of which must run at least one
 test: ``pytest tests`` (unit tests, and the browser tests, marker ``browser``,
 which drive Debian's chromium at /usr/bin/chromium through Playwright), the
 unit tests again with ``TEACHGRAD_FAST=0`` (the speed paths off), then
-``pytest --nbval --nbval-current-env lessons/`` (every lesson re-run and its
-outputs compared with the stored ones). When chromium is missing, root
+``pytest --nbval --nbval-current-env`` on the notebooks git tracks in lessons/
+and docs/ (every one re-run and its outputs compared with the stored ones,
+numbers within 1e-4 by teachgrad.notebook_check). When chromium is missing, root
 installs it with apt-get; anyone else gets the browser tests skipped, with the
 reason printed.
 """
 import hashlib
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,32 +119,107 @@ def ensure_chromium():
 
 # --- commands -----------------------------------------------------------------
 
-def lab_argv(python, extra_args):
-    """The command line that serves lessons/ in JupyterLab."""
-    argv = [str(python), '-m', 'jupyterlab', '--ServerApp.root_dir=' + str(LESSONS),
-            '--ServerApp.ip=127.0.0.1']
-    if is_root():
+def notebooks(folders=('lessons', 'docs')):
+    """The notebooks of the project: those git tracks in ``folders``, in order.
+
+    A learner's scratch notebook (File > New makes ``lessons/Untitled.ipynb``)
+    is not tracked, so it is neither tested nor trusted. Without git (a
+    downloaded archive) every notebook in the folders counts.
+    """
+    found = []
+    for folder in folders:
+        listed = None
+        if (ROOT / '.git').exists() and shutil.which('git'):
+            done = subprocess.run(['git', 'ls-files', '-z', '--', folder + '/*.ipynb'], cwd=ROOT,
+                                  capture_output=True, text=True)
+            if done.returncode == 0:
+                listed = [ROOT / name for name in (done.stdout or '').split('\0') if name]
+        if listed is None:
+            listed = (ROOT / folder).glob('*.ipynb')
+        found.extend(sorted(path for path in listed if path.exists()))
+    return found
+
+
+FIRST_LESSON = 'lessons/01_variable.ipynb'
+# Options of `jupyter lab` that name the folder it serves.
+ROOT_DIR_OPTIONS = ('--ServerApp.root_dir', '--notebook-dir', '--ServerApp.notebook_dir')
+# JupyterLab settings that dev.py gives its own .venv (a learner can still
+# change them in Settings): autosave off, so that running a lesson does not
+# rewrite its stored outputs unless the learner saves.
+LAB_OVERRIDES = {'@jupyterlab/docmanager-extension:plugin': {'autosave': False}}
+
+
+def _option_name(arg):
+    return arg.split('=', 1)[0]
+
+
+def lab_argv(python, extra_args, cwd=None):
+    """The command line that serves the repository (lessons/ and docs/) in JupyterLab.
+
+    The server's root is the repository, and the browser opens the first
+    lesson. ``extra_args`` go to ``jupyter lab`` unchanged, except that a
+    notebook path is made absolute (it is relative to ``cwd``, the folder the
+    command was typed in, while JupyterLab runs in the repository). A root of
+    the learner's own (``--ServerApp.root_dir=DIR``, ``--notebook-dir=DIR``)
+    replaces the repository; a notebook path opens that notebook instead.
+    """
+    cwd = Path(cwd or os.getcwd())
+    args = []
+    files = []
+    for arg in extra_args:
+        if not arg.startswith('-') and arg.endswith('.ipynb'):
+            arg = str((cwd / arg).resolve())
+            files.append(arg)
+        args.append(arg)
+    names = {_option_name(arg) for arg in args}
+    argv = [str(python), '-m', 'jupyterlab']
+    if '--ServerApp.ip' not in names and '--ip' not in names:
+        argv.append('--ServerApp.ip=127.0.0.1')
+    own_root = names & set(ROOT_DIR_OPTIONS)
+    if not own_root:
+        inside = all(Path(f).is_relative_to(ROOT) for f in files)
+        if inside:
+            argv.append('--ServerApp.root_dir=' + str(ROOT))
+        if not files and not names & {'--LabApp.default_url', '--ServerApp.default_url'}:
+            argv.append('--LabApp.default_url=/lab/tree/' + FIRST_LESSON)
+    if is_root() and '--allow-root' not in names:
         # Jupyter refuses root unless told; containers and CI machines run as root.
         argv.append('--allow-root')
-    return argv + list(extra_args)
+    return argv + args
 
 
-def trust_lessons(python, env=None):
-    """Sign the lessons for this user, so JupyterLab shows their stored pictures at once.
+def trust_notebooks(python, env=None):
+    """Sign the lessons and docs for this user, so JupyterLab shows their stored pictures at once.
 
     JupyterLab shows SVG and HTML outputs of a notebook only once it is trusted
     (run by you, or signed with `jupyter trust`); the lessons' pictures are SVG.
     """
-    notebooks = sorted(str(p) for p in LESSONS.glob('*.ipynb'))
-    if notebooks:
-        subprocess.run([str(python), '-m', 'jupyter', 'trust', *notebooks], env=env,
+    paths = [str(p) for p in notebooks()]
+    if paths:
+        subprocess.run([str(python), '-m', 'jupyter', 'trust', *paths], env=env,
                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+
+
+def write_lab_overrides(prefix=VENV):
+    """Give the JupyterLab in ``prefix`` (our .venv) the settings in LAB_OVERRIDES."""
+    path = Path(prefix) / 'share' / 'jupyter' / 'lab' / 'settings' / 'overrides.json'
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        current = json.loads(path.read_text())
+    except (OSError, ValueError):
+        current = {}
+    for plugin, values in LAB_OVERRIDES.items():
+        current.setdefault(plugin, {}).update(values)
+    path.write_text(json.dumps(current, indent=2) + '\n')
 
 
 def cmd_lab(args):
     ensure_venv()
-    trust_lessons(VENV_PY)
+    trust_notebooks(VENV_PY)
+    write_lab_overrides()
     argv = lab_argv(VENV_PY, args)
+    say('serving lessons/ and docs/ (autosave is off: File > Save keeps your changes; '
+        '`git checkout lessons docs` brings back the stored notebooks)')
     os.chdir(ROOT)
     if os.name == 'nt':
         sys.exit(subprocess.run(argv).returncode)
@@ -149,7 +227,13 @@ def cmd_lab(args):
 
 
 def suite_steps():
-    """The parts of the complete suite: (title, pytest arguments[, extra environment])."""
+    """The parts of the complete suite: (title, pytest arguments[, extra environment]).
+
+    nbval gets the tracked notebooks by name, so a scratch notebook in
+    lessons/ is never collected.
+    """
+    def rel(paths):
+        return [p.relative_to(ROOT).as_posix() for p in paths]
     return [
         ('unit and browser tests', ['tests']),
         # The speed paths (teachgrad/_fast.py) switched off: the plain code alone
@@ -157,9 +241,9 @@ def suite_steps():
         ('unit tests with the speed paths off (TEACHGRAD_FAST=0)',
          ['tests', '-q', '-m', 'not browser'], {'TEACHGRAD_FAST': '0'}),
         ('lessons, re-run and compared with their stored outputs (nbval)',
-         ['--nbval', '--nbval-current-env', 'lessons/']),
+         ['--nbval', '--nbval-current-env', *rel(notebooks(['lessons']))]),
         ('the picture gallery and stepper demos in docs/ (nbval)',
-         ['--nbval', '--nbval-current-env', 'docs/']),
+         ['--nbval', '--nbval-current-env', *rel(notebooks(['docs']))]),
     ]
 
 
@@ -219,21 +303,85 @@ def cmd_bench(args):
 
 # --- regenerating the lessons' stored outputs (runs inside .venv) --------------
 
-def widget_ids_made_stable(nb):
-    """Replace the random ids of widget models in outputs with ids in order of appearance.
+WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json'
+WIDGET_STATE = 'application/vnd.jupyter.widget-state+json'
 
-    Widget ids are uuid4s, so every run would change the stored notebook; nbval
-    ignores them anyway. Stable ids keep a re-run without changes byte-identical.
+
+def widget_ids_made_stable(text, nb):
+    """Replace the random ids of widget models with ids in order of appearance.
+
+    Widget ids are uuid4s, so every run would change the stored notebook (nbval
+    ignores them anyway). The ids appear in the outputs and in the widget state
+    stored in the notebook's metadata, where models also name each other
+    (``IPY_MODEL_<id>``); all of them are renamed alike in the notebook's text.
     """
-    mime = 'application/vnd.jupyter.widget-view+json'
-    count = 0
+    ids = []
     for cell in nb.cells:
         for output in cell.get('outputs', []):
-            view = output.get('data', {}).get(mime)
+            view = output.get('data', {}).get(WIDGET_VIEW)
             if view and 'model_id' in view:
-                count += 1
-                view['model_id'] = '{:032x}'.format(count)
+                ids.append(view['model_id'])
+    state = nb.metadata.get('widgets', {}).get(WIDGET_STATE, {}).get('state', {})
+    ids.extend(state)
+    renamed = {}
+    for model_id in ids:
+        if model_id not in renamed:
+            renamed[model_id] = '{:032x}'.format(len(renamed) + 1)
+    # Two passes, so that a new id never meets an old one that looks alike.
+    for i, model_id in enumerate(renamed):
+        text = text.replace(model_id, '@@widget{}@@'.format(i))
+    for i, new_id in enumerate(renamed.values()):
+        text = text.replace('@@widget{}@@'.format(i), new_id)
+    return text
+
+
+def widget_state_pruned(nb):
+    """Keep in the stored widget state only the models that an output shows.
+
+    The kernel also holds models that no output displays any more (widgets
+    made and replaced while the notebook ran); JupyterLab needs only those
+    reachable from a displayed view, following the ``IPY_MODEL_`` references.
+    """
+    store = nb.metadata.get('widgets', {}).get(WIDGET_STATE)
+    if not store:
+        return nb
+    state = store['state']
+    todo = [output['data'][WIDGET_VIEW]['model_id']
+            for cell in nb.cells for output in cell.get('outputs', [])
+            if WIDGET_VIEW in output.get('data', {})]
+    keep = set()
+    while todo:
+        model_id = todo.pop()
+        if model_id in keep or model_id not in state:
+            continue
+        keep.add(model_id)
+        todo.extend(re.findall(r'IPY_MODEL_([0-9a-f]{32})', json.dumps(state[model_id])))
+    store['state'] = {k: v for k, v in state.items() if k in keep}
+    if not store['state']:
+        del nb.metadata['widgets']
     return nb
+
+
+def outputs_digest(nb):
+    """sha256 of a notebook's outputs, which regen stores in its metadata.
+
+    The test suite recomputes it: outputs that changed without regen (say, a
+    lesson run and saved in JupyterLab) are reported by name instead of
+    turning into a puzzling nbval failure or a silent change.
+    """
+    def joined(value):
+        # A file stores long strings as lists of lines; in memory they are one string.
+        if isinstance(value, list):
+            if value and all(isinstance(v, str) for v in value):
+                return ''.join(value)
+            return [joined(v) for v in value]
+        if isinstance(value, dict):
+            return {k: joined(v) for k, v in value.items()}
+        return value
+    outputs = [joined(cell.get('outputs', [])) for cell in nb['cells']
+               if cell['cell_type'] == 'code']
+    text = json.dumps(outputs, sort_keys=True, separators=(',', ':'), ensure_ascii=True)
+    return hashlib.sha256(text.encode('ascii')).hexdigest()
 
 
 def machine_details(text):
@@ -251,19 +399,20 @@ def regen_inside(names):
     from nbclient import NotebookClient
     from nbval.kernel import CURRENT_ENV_KERNEL_NAME, NbvalKernelspecManager
 
-    notebooks = [Path(n).resolve() for n in names] or (
-        sorted(LESSONS.glob('*.ipynb')) + sorted((ROOT / 'docs').glob('*.ipynb')))
-    if not notebooks:
+    paths = [Path(n).resolve() for n in names] or notebooks()
+    if not paths:
         fail('no notebooks in lessons/')
     problems = []
-    for path in notebooks:
+    for path in paths:
         say('running ' + path.relative_to(ROOT).as_posix())
         nb = nbformat.read(path, as_version=4)
         # The same kernel as `pytest --nbval --nbval-current-env`: this Python.
         km = KernelManager(kernel_name=CURRENT_ENV_KERNEL_NAME,
                            kernel_spec_manager=NbvalKernelspecManager())
         client = NotebookClient(nb, km=km, timeout=600, record_timing=False,
-                                store_widget_state=False,
+                                # The widgets' state goes into the notebook, so that
+                                # JupyterLab shows them before anything runs.
+                                store_widget_state=True,
                                 resources={'metadata': {'path': str(path.parent)}})
         try:
             client.execute()
@@ -273,7 +422,9 @@ def regen_inside(names):
                 km.shutdown_kernel(now=True)
         nb.metadata['kernelspec'] = {'display_name': 'Python 3 (ipykernel)',
                                      'language': 'python', 'name': 'python3'}
-        widget_ids_made_stable(nb)
+        widget_state_pruned(nb)
+        nb = nbformat.reads(widget_ids_made_stable(nbformat.writes(nb), nb), as_version=4)
+        nb.metadata['teachgrad'] = {'outputs_sha256': outputs_digest(nb)}
         text = nbformat.writes(nb)
         leaked = machine_details(text)
         if leaked:

@@ -67,3 +67,12 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(globals()) | _SUBMODULES | set(_NAMES) | set(_ALIASES))
+
+
+# In IPython and Jupyter, an error raised inside teachgrad shows its message
+# under the learner's own frames, not under every frame of the framework.
+from teachgrad._ipython import show_full_tracebacks  # NOQA
+if 'IPython' in __import__('sys').modules:
+    from teachgrad import _ipython
+    _ipython.install()
+    del _ipython

@@ -84,12 +84,13 @@ def test_binder_requirements_install_the_lessons_extra():
     assert any(e.startswith('jupyterlab') for e in extras), extras
 
 
-def test_post_build_trusts_the_lessons_so_pictures_show_at_once(tmp_path):
+def test_post_build_trusts_the_lessons_and_docs_so_pictures_show_at_once(tmp_path):
     import nbformat
     from nbformat.sign import NotebookNotary
-    lessons = sorted((ROOT / 'lessons').glob('*.ipynb'))
-    assert lessons
+    lessons = sorted((ROOT / 'lessons').glob('*.ipynb')) + sorted((ROOT / 'docs').glob('*.ipynb'))
+    assert len(lessons) > 6
     shutil.copytree(ROOT / 'lessons', tmp_path / 'lessons')
+    shutil.copytree(ROOT / 'docs', tmp_path / 'docs')
     data = tmp_path / 'jupyter-data'
     env = dict(os.environ, JUPYTER_DATA_DIR=str(data),
                PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ['PATH']]))
@@ -98,5 +99,5 @@ def test_post_build_trusts_the_lessons_so_pictures_show_at_once(tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     notary = NotebookNotary(data_dir=str(data))
     for path in lessons:
-        nb = nbformat.read(tmp_path / 'lessons' / path.name, as_version=4)
+        nb = nbformat.read(tmp_path / path.relative_to(ROOT), as_version=4)
         assert notary.check_signature(nb), path.name + ' is not trusted after postBuild'

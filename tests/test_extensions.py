@@ -275,8 +275,17 @@ def test_plot_report_shows_one_updated_image_in_a_notebook(tmp_path, monkeypatch
     monkeypatch.setattr(plot_report_module, 'in_notebook', lambda: True)
     trainer = reporting_trainer(tmp_path, [{'a': 1.0}] * 6, stop=(6, 'iteration'))
     trainer.extend(extensions.PlotReport('a'))
+
+    @training.make_extension(trigger=(1, 'epoch'))
+    def table(t):
+        events.append(('table row', t.updater.epoch))
+    trainer.extend(table)
     trainer.run()
-    assert events == [('display', 'Image', True), ('update', 'Image'), ('update', 'Image')]
+    # the image is shown when training starts, then updated at each epoch: nothing
+    # the trainer prints per epoch (PrintReport's table) comes before it
+    assert events == [('display', 'Image', True), ('update', 'Image'), ('table row', 1),
+                      ('update', 'Image'), ('table row', 2), ('update', 'Image'),
+                      ('table row', 3)]
 
 
 def test_plot_report_without_matplotlib_warns_once(tmp_path, monkeypatch):

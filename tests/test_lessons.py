@@ -74,3 +74,40 @@ def test_lesson_shows_pictures(name):
     mimes = {mime for cell in nb['cells'] if cell['cell_type'] == 'code'
              for out in cell['outputs'] for mime in out.get('data', {})}
     assert mimes & {'image/svg+xml', 'image/png'}, name + ' shows no picture'
+
+
+def _dev():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('teachgrad_dev_lessons', ROOT / 'dev.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+STORED = _dev().notebooks()      # the tracked ones: a scratch notebook is not checked
+
+
+@pytest.mark.parametrize('path', STORED, ids=[p.name for p in STORED])
+def test_stored_outputs_come_from_regen(path):
+    """Outputs change only through `dev.py regen`, which stamps their digest."""
+    nb = json.loads(path.read_text(encoding='utf-8'))
+    stamp = nb['metadata'].get('teachgrad', {}).get('outputs_sha256')
+    assert stamp, '{} was not stored by `python3 dev.py regen`'.format(path.name)
+    assert _dev().outputs_digest(nb) == stamp, (
+        '{}: its outputs changed after `python3 dev.py regen` stored them (was it run and saved '
+        'in JupyterLab?). `git checkout {}` brings back the stored notebook; '
+        '`python3 dev.py regen {}` stores fresh outputs.'.format(
+            path.name, path.relative_to(ROOT).as_posix(), path.relative_to(ROOT).as_posix()))
+
+
+@pytest.mark.parametrize('path', STORED, ids=[p.name for p in STORED])
+def test_stored_notebook_is_small_and_its_widgets_have_state(path):
+    assert path.stat().st_size < 2_000_000, path.name + ' is over 2 MB'
+    nb = json.loads(path.read_text(encoding='utf-8'))
+    views = [out['data']['application/vnd.jupyter.widget-view+json']['model_id']
+             for cell in nb['cells'] for out in cell.get('outputs', [])
+             if 'application/vnd.jupyter.widget-view+json' in out.get('data', {})]
+    state = nb['metadata'].get('widgets', {}).get(
+        'application/vnd.jupyter.widget-state+json', {}).get('state', {})
+    assert not [v for v in views if v not in state], (
+        '{} shows widgets whose state is not stored; run `python3 dev.py regen`'.format(path.name))

@@ -51,6 +51,11 @@ def test_ci_runs_exactly_the_readme_test_command():
     assert 'set -euo pipefail' in code
     # The test command is the last thing CI runs, so its exit status is CI's.
     assert code[-1] == readme_commands()[1]
+    # Before it, the notebooks run under two other BLAS kernels.
+    text = script.read_text()
+    assert re.search(r'for kernel in Prescott SkylakeX; do', text)
+    assert ('OPENBLAS_CORETYPE=$kernel python3 dev.py test --nbval --nbval-current-env -q '
+            'lessons/ docs/') in text
 
 
 def test_readme_badge_opens_the_first_lesson_on_binder():
@@ -140,12 +145,33 @@ def test_apt_get_failure_becomes_the_skip_reason(tmp_path, monkeypatch):
 
 # --- dev.py: the test command ------------------------------------------------------
 
-def test_suite_is_pytest_tests_then_strict_nbval_on_the_lessons():
+def test_suite_is_pytest_tests_then_nbval_on_the_tracked_notebooks():
     steps = [step[1] for step in dev.suite_steps()]
+    lessons = [p.relative_to(ROOT).as_posix() for p in dev.notebooks(['lessons'])]
+    docs = [p.relative_to(ROOT).as_posix() for p in dev.notebooks(['docs'])]
+    assert 'lessons/01_variable.ipynb' in lessons and 'docs/gallery.ipynb' in docs
     assert steps == [['tests'], ['tests', '-q', '-m', 'not browser'],
-                     ['--nbval', '--nbval-current-env', 'lessons/'],
-                     ['--nbval', '--nbval-current-env', 'docs/']]
+                     ['--nbval', '--nbval-current-env', *lessons],
+                     ['--nbval', '--nbval-current-env', *docs]]
     assert dev.suite_steps()[1][2] == {'TEACHGRAD_FAST': '0'}     # the speed paths off
+
+
+def test_a_scratch_notebook_is_neither_tested_nor_trusted(tmp_path):
+    if not (ROOT / '.git').exists():
+        pytest.skip('needs the git checkout')
+    scratch = ROOT / 'lessons' / 'Untitled-teachgrad-test.ipynb'
+    scratch.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    try:
+        assert scratch not in dev.notebooks()
+        assert all('Untitled' not in arg for step in dev.suite_steps() for arg in step[1])
+        done = subprocess.run([sys.executable, '-m', 'pytest', '--nbval', '--nbval-current-env',
+                               '--collect-only', '-q', '-p', 'no:cacheprovider',
+                               str(scratch), 'lessons/02_links.ipynb'],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert 'Untitled' not in done.stdout and '02_links.ipynb::Cell 0' in done.stdout, (
+            done.stdout[-2000:])
+    finally:
+        scratch.unlink()
 
 
 @pytest.mark.parametrize('codes, fails', [((0, 0, 0, 0), False), ((1, 0, 0, 0), True),
@@ -156,6 +182,7 @@ def test_test_command_fails_when_any_part_fails_or_runs_no_test(monkeypatch, cap
                                                                 codes, fails):
     monkeypatch.setattr(dev, 'ensure_venv', lambda: None)
     monkeypatch.setattr(dev, 'ensure_chromium', lambda: None)
+    monkeypatch.setattr(dev, 'notebooks', lambda folders=None: [])
     results = iter(codes)
     monkeypatch.setattr(dev.subprocess, 'run',
                         lambda argv, **kw: subprocess.CompletedProcess(argv, next(results)))
@@ -170,26 +197,80 @@ def test_test_command_fails_when_any_part_fails_or_runs_no_test(monkeypatch, cap
         assert 'no tests ran' in out
 
 
-def test_lab_serves_the_lessons_folder_and_passes_extra_arguments():
-    argv = dev.lab_argv('python', ['--port=9999'])
+def test_lab_serves_the_repository_and_opens_the_first_lesson():
+    argv = dev.lab_argv('python', [])
     assert argv[:3] == ['python', '-m', 'jupyterlab']
-    assert '--ServerApp.root_dir=' + str(ROOT / 'lessons') in argv
+    assert '--ServerApp.root_dir=' + str(ROOT) in argv
+    assert '--ServerApp.ip=127.0.0.1' in argv
+    assert '--LabApp.default_url=/lab/tree/lessons/01_variable.ipynb' in argv
+    assert (ROOT / 'lessons' / '01_variable.ipynb').exists()
+
+
+def test_lab_passes_a_port_through():
+    argv = dev.lab_argv('python', ['--port=9999'])
     assert argv[-1] == '--port=9999'
+    assert '--ServerApp.root_dir=' + str(ROOT) in argv
+
+
+@pytest.mark.parametrize('option', ['--ServerApp.root_dir', '--notebook-dir'])
+def test_lab_with_a_root_of_ones_own_gets_only_that_root(option, tmp_path):
+    argv = dev.lab_argv('python', ['{}={}'.format(option, tmp_path)])
+    roots = [a for a in argv if a.split('=')[0] in dev.ROOT_DIR_OPTIONS]
+    assert roots == ['{}={}'.format(option, tmp_path)]
+    assert not any(a.startswith('--LabApp.default_url') for a in argv)
+
+
+def test_lab_with_a_notebook_path_opens_it_inside_the_repository(tmp_path):
+    # typed in docs/: the path is relative to where the command was typed
+    argv = dev.lab_argv('python', ['gallery.ipynb', '--port=9999'], cwd=ROOT / 'docs')
+    assert str(ROOT / 'docs' / 'gallery.ipynb') in argv
+    assert '--ServerApp.root_dir=' + str(ROOT) in argv
+    assert not any(a.startswith('--LabApp.default_url') for a in argv)
+    # a notebook outside the repository: Jupyter serves its folder
+    outside = tmp_path / 'mine.ipynb'
+    argv = dev.lab_argv('python', [str(outside)], cwd=tmp_path)
+    assert str(outside) in argv
+    assert not any(a.split('=')[0] in dev.ROOT_DIR_OPTIONS for a in argv)
+
+
+def test_lab_overrides_turn_autosave_off_and_keep_other_settings(tmp_path):
+    path = tmp_path / 'share' / 'jupyter' / 'lab' / 'settings' / 'overrides.json'
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({'@jupyterlab/apputils-extension:themes': {'theme': 'dark'}}))
+    dev.write_lab_overrides(tmp_path)
+    assert json.loads(path.read_text()) == {
+        '@jupyterlab/apputils-extension:themes': {'theme': 'dark'},
+        '@jupyterlab/docmanager-extension:plugin': {'autosave': False}}
 
 
 def test_regen_gives_widgets_ids_in_order_of_appearance():
+    import nbformat
     from nbformat.v4 import new_code_cell, new_notebook, new_output
-    mime = 'application/vnd.jupyter.widget-view+json'
+    a, b, layout, stale = ('{:032x}'.format(0xa3f1c2 + i) for i in range(4))
 
-    def widget_cell():
+    def widget_cell(model_id):
         cell = new_code_cell('w')
         cell.outputs = [new_output('display_data', data={
-            mime: {'model_id': 'a3f1c2', 'version_major': 2}, 'text/plain': 'W'})]
+            dev.WIDGET_VIEW: {'model_id': model_id, 'version_major': 2}, 'text/plain': 'W'})]
         return cell
-    nb = new_notebook(cells=[widget_cell(), widget_cell()])
-    dev.widget_ids_made_stable(nb)
-    ids = [c.outputs[0].data[mime]['model_id'] for c in nb.cells]
-    assert ids == ['0' * 31 + '1', '0' * 31 + '2']
+    nb = new_notebook(cells=[widget_cell(b), widget_cell(a)])
+
+    def model(**state):
+        return {'model_name': 'M', 'model_module': 'm', 'model_module_version': '1',
+                'state': state}
+    nb.metadata['widgets'] = {dev.WIDGET_STATE: {'version_major': 2, 'version_minor': 0,
+        'state': {a: model(), stale: model(), b: model(layout='IPY_MODEL_' + layout),
+                  layout: model()}}}
+    dev.widget_state_pruned(nb)
+    state = nb.metadata['widgets'][dev.WIDGET_STATE]['state']
+    assert sorted(state) == sorted([a, b, layout])      # the model no output shows is gone
+    nb = nbformat.reads(dev.widget_ids_made_stable(nbformat.writes(nb), nb), as_version=4)
+    ids = [c.outputs[0].data[dev.WIDGET_VIEW]['model_id'] for c in nb.cells]
+    one, two, three = ('0' * 31 + str(i) for i in (1, 2, 3))
+    assert ids == [one, two]
+    state = nb.metadata['widgets'][dev.WIDGET_STATE]['state']
+    assert sorted(state) == [one, two, three]
+    assert state[one]['state'] == {'layout': 'IPY_MODEL_' + three}
 
 
 # --- the nbval configuration and the stored lessons -----------------------------------
@@ -207,7 +288,7 @@ def test_nbval_uses_the_projects_sanitize_file():
         re.compile(regex)
 
 
-LESSONS = sorted((ROOT / 'lessons').glob('*.ipynb'))
+LESSONS = dev.notebooks(['lessons'])     # tracked ones: a scratch notebook is not checked
 
 
 def test_there_are_lessons():
@@ -260,7 +341,7 @@ def test_lab_command_opens_the_lessons_in_jupyterlab(tmp_path, browser_page):
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(tmp_path / 'runtime'),
                JUPYTER_CONFIG_DIR=str(tmp_path / 'config'),
                JUPYTER_DATA_DIR=str(tmp_path / 'data'))
-    dev.trust_lessons(sys.executable, env)      # what `dev.py lab` does first
+    dev.trust_notebooks(sys.executable, env)      # what `dev.py lab` does first
     with open(tmp_path / 'lab.log', 'wb') as log:
         server = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                   stdin=subprocess.DEVNULL, start_new_session=True)
@@ -277,7 +358,7 @@ def test_lab_command_opens_the_lessons_in_jupyterlab(tmp_path, browser_page):
                 assert time.monotonic() < deadline, 'JupyterLab did not answer in 120 s'
                 time.sleep(0.5)
         page = browser_page
-        page.goto('{}/lab/tree/01_variable.ipynb?token={}'.format(base, token))
+        page.goto('{}/?token={}'.format(base, token))   # redirects to lessons/01
         page.get_by_role('heading', name='1. Variables: forward, backward and the graph '
                                           'in between').wait_for(timeout=90_000)
         # The stored outputs show, pictures included (the lessons are trusted),

@@ -384,13 +384,39 @@ def test_widget_buttons_and_slider_drive_the_stepper():
     assert c.caption.value != first_caption and 'Step 1 of 4' in c.caption.value
     c.slider.value = 4                      # what Play does, one value at a time
     assert s.position == 4 and h['x'].grad == f32(8.)
-    assert c.next.disabled
+    assert c.next.disabled and c.play.disabled      # nothing left to play
     c.prev.click()
     assert s.position == 3 and h['x'].grad == f32(10.)
+    assert not c.play.disabled
     c.reset.click()
     assert s.position == 0 and h['x'].grad is None and c.slider.value == 0
     assert c.play.max == c.slider.max == 4
     assert 'application/vnd.jupyter.widget-view+json' in s._repr_mimebundle_()
+
+
+def test_play_is_off_for_a_stepper_with_nothing_to_do():
+    pytest.importorskip('ipywidgets')
+    y = Variable(f32(1., 2.), name='y') * 2           # not scalar, no grad set: no steps
+    with warnings.catch_warnings():
+        warnings.simplefilter('ignore')
+        s = BackwardStepper(y)
+        s.widget
+    assert s.n_steps == 0
+    assert s._controls.play.disabled and s._controls.next.disabled
+
+
+def test_landscape_reset_empties_the_progress_bar():
+    pytest.importorskip('ipywidgets')
+    pytest.importorskip('matplotlib')
+    from teachgrad.widgets import LossLandscape
+    land = LossLandscape()
+    land.widget
+    ui = land._ui
+    ui.n.value = 3
+    ui.run.click()
+    assert land.position == 3 and ui.progress.value == ui.progress.max == 3
+    ui.reset.click()
+    assert land.position == 0 and ui.progress.value == 0
 
 
 

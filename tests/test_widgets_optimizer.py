@@ -230,3 +230,25 @@ def test_landscape_static_picture_is_deterministic():
         assert bundle['text/plain'].startswith("Loss landscape 'valley': 3 optimizers")
     assert svgs[0] == svgs[1]
     assert '<dc:date>' not in svgs[0]
+
+
+def test_stepper_says_when_the_loss_does_not_depend_on_its_parameters():
+    import warnings as _warnings
+    mine = L.Linear(2, 1, initialW=np.ones((1, 2), dtype=np.float32))
+    other = L.Linear(2, 1)
+    x = np.ones((3, 2), dtype=np.float32)
+    before = mine.W.data.copy()
+    stepper = OptimizerStepper(optimizers.SGD(lr=0.1).setup(mine),
+                               lambda x: F.sum(other(x) ** 2), x)
+    with pytest.warns(RuntimeWarning, match='does not depend on this optimizer'):
+        stepper.step()
+    assert stepper.loss_depends_on_params is False
+    assert any('does not depend' in line for line in stepper.caption_lines)
+    np.testing.assert_array_equal(mine.W.data, before)
+    # the same stepper on a loss that uses its model: no warning, no line
+    fine = OptimizerStepper(optimizers.SGD(lr=0.1).setup(mine), lambda x: F.sum(mine(x) ** 2), x)
+    with _warnings.catch_warnings():
+        _warnings.simplefilter('error')
+        fine.step()
+    assert fine.loss_depends_on_params is True
+    assert not any('does not depend' in line for line in fine.caption_lines)

@@ -1,8 +1,35 @@
 """A drawn picture: DOT text that renders itself lazily, shows itself in
 Jupyter, and saves itself as .svg, .png or .dot."""
 import os
+import re
 
 from teachgrad.viz import render
+
+# Jupyter shows an SVG output at its own size and cuts off what is wider than
+# the output area. A picture wider than this (CSS px) is given the width of
+# the output area instead: scaled down as far as needed, never cut off, and at
+# a 1280 px screen still more than half of its size (legible text).
+WIDE = 800
+_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)(pt|px)?"\s+height="([\d.]+)(pt|px)?"')
+
+
+def fit_to_width(svg, wide=WIDE):
+    """The SVG as Jupyter should show it: wider than ``wide`` px, at 100% of the output's width.
+
+    >>> fit_to_width('<svg width="1500pt" height="300pt" viewBox="0 0 1500 300">')
+    '<svg width="100%" viewBox="0 0 1500 300">'
+    >>> fit_to_width('<svg width="300pt" height="100pt" viewBox="0 0 300 100">')
+    '<svg width="300pt" height="100pt" viewBox="0 0 300 100">'
+    """
+    match = _SIZE.search(svg or '')
+    if not match:
+        return svg
+    width = float(match.group(1)) * (4 / 3 if match.group(2) == 'pt' else 1)
+    if width <= wide:
+        return svg
+    head = match.group(0)
+    new = re.sub(r'\swidth="[^"]*"\s+height="[^"]*"', ' width="100%"', head)
+    return svg[:match.start()] + new + svg[match.end():]
 
 
 class Picture:
@@ -45,7 +72,7 @@ class Picture:
 
     def _repr_svg_(self):
         try:
-            return self.svg
+            return fit_to_width(self.svg)
         except render.RendererNotFound as e:
             render.warn_once('missing', str(e))
         except Exception as e:      # the display path degrades, never crashes

@@ -7,10 +7,11 @@ drag to any step, or watch them play. Every control ends in the stepper's own
 """
 import ipywidgets as w
 
-from teachgrad.widgets._stepper import svg_inline
+from teachgrad.widgets._stepper import CAPTION_HEIGHT, PICTURE_MAX_HEIGHT, fit_svg, legend_html
 from teachgrad.widgets._text import caption_html
 
-_PICTURE_LAYOUT = dict(overflow='auto', max_width='100%')
+_PICTURE_LAYOUT = dict(overflow='auto', max_width='100%',
+                       max_height='{}px'.format(PICTURE_MAX_HEIGHT + 20))
 
 
 class FrameControls:
@@ -19,8 +20,11 @@ class FrameControls:
     def __init__(self, stepper, css_class, interval=1200):
         self.stepper = stepper
         n = stepper.n_steps
-        self.caption = w.HTML()
+        # A caption of fixed height and the controls right under it: the
+        # buttons stay under the pointer while the caption's text changes.
+        self.caption = w.HTML(layout=w.Layout(height=CAPTION_HEIGHT, overflow='auto'))
         self.caption.add_class('teachgrad-caption')
+        self.legend = w.HTML(legend_html(getattr(stepper, '_legend', ())))
         self.picture = w.HTML(layout=w.Layout(**_PICTURE_LAYOUT))
         self.picture.add_class('teachgrad-picture')
         self.reset = w.Button(description='Reset', icon='undo',
@@ -41,7 +45,7 @@ class FrameControls:
         self.next.on_click(lambda _: self._guard(stepper.step))
         self.slider.observe(self._on_slider, names='value')
         bar = w.HBox([self.reset, self.prev, self.next, self.play, self.slider])
-        self.box = w.VBox([self.caption, self.picture, bar, self.errors])
+        self.box = w.VBox([self.caption, bar, self.errors, self.legend, self.picture])
         self.box.add_class('teachgrad-stepper')
         self.box.add_class(css_class)
 
@@ -58,12 +62,14 @@ class FrameControls:
     def update(self):
         s = self.stepper
         # The picture first: the caption changing tells a watcher the step is shown.
-        self.picture.value = svg_inline(s.svg) or '<i>(no graph renderer available)</i>'
+        self.picture.value = fit_svg(s.svg) if s.svg else '<i>(no graph renderer available)</i>'
         self.caption.value = caption_html(s.caption_lines)
         self.slider.value = s.position
         self.prev.disabled = s.position == 0
         self.reset.disabled = s.position == 0
         self.next.disabled = s.position >= s.n_steps
+        # Play at the last step (or with no step at all) would do nothing.
+        self.play.disabled = s.position >= s.n_steps
 
 
 class RunControls:

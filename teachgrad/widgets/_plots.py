@@ -6,7 +6,6 @@ into the live widget; SVG, with text kept as text and fixed ids, goes into
 saved notebooks, where it must come out byte-identical on every run.
 """
 import io
-import re
 
 
 def figure(width, height):
@@ -37,13 +36,11 @@ def to_svg(fig):
     # fonttype 'none' keeps text as text instead of font-dependent paths.
     with matplotlib.rc_context({'svg.hashsalt': 'teachgrad', 'svg.fonttype': 'none'}):
         fig.savefig(buf, format='svg', metadata={'Date': None, 'Creator': None})
-    # Outlines with two decimals (of a point) look the same and make a saved
-    # notebook much smaller.
-    return _PATH.sub(lambda m: _DECIMALS.sub(r'\1', m.group(0)), buf.getvalue())
-
-
-_PATH = re.compile(r' d="[^"]*"')
-_DECIMALS = re.compile(r'(\d\.\d\d)\d+')
+    # Coordinates keep matplotlib's six decimals: cutting them to fewer would
+    # turn a last-bit difference of a float into a visible 0.01 step, which a
+    # numeric comparison of stored outputs (teachgrad.notebook_check) could
+    # no longer tell from a real change.
+    return buf.getvalue()
 
 
 def loss_curve(ax, losses, title='loss'):
@@ -55,6 +52,8 @@ def loss_curve(ax, losses, title='loss'):
     if finite and min(finite) > 0 and max(finite) / min(finite) > 100:
         ax.set_yscale('log')
     ax.set_xlabel('step')
+    from matplotlib.ticker import MaxNLocator
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))   # steps are whole numbers
     ax.set_title(title, fontsize=10)
     ax.grid(True, alpha=0.3)
     if not losses:

@@ -7,8 +7,17 @@ widgets still shows the current step. ``.widget`` builds the interactive
 version on first use; only then are ipywidgets imported.
 """
 import base64
+import re
 
 from teachgrad.widgets._text import caption_html
+
+# A graph stepper fits a 1280x720 screen with its caption, controls, legend
+# and picture: the picture is scaled down to at most this height (CSS px).
+PICTURE_MAX_HEIGHT = 420
+# The caption box has room for this many lines, so the controls below it stay
+# where they are whatever the step says.
+CAPTION_LINES = 5
+CAPTION_HEIGHT = '{:.2f}em'.format(CAPTION_LINES * 1.45)
 
 
 class Stepper:
@@ -48,7 +57,8 @@ class Stepper:
         return self.svg
 
     def _repr_html_(self):
-        return static_html(self.caption_lines, self.svg, self._css_class)
+        return static_html(self.caption_lines, self.svg, self._css_class,
+                           getattr(self, '_legend', ()))
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         # The static picture and caption always; the live widget too when
@@ -58,7 +68,8 @@ class Stepper:
         svg = self.svg
         if svg:
             data['image/svg+xml'] = svg
-        data['text/html'] = static_html(self.caption_lines, svg, self._css_class)
+        data['text/html'] = static_html(self.caption_lines, svg, self._css_class,
+                                        getattr(self, '_legend', ()))
         try:
             view = self.widget._repr_mimebundle_()
         except ImportError:
@@ -95,6 +106,7 @@ class GraphStepper(Stepper):
     whether the picture shows grads.
     """
     _show_grads = True
+    _legend = ()          # (colour, what it marks) for the highlight colours
 
     def _render(self):
         styles, notes, _ = self._frame()
@@ -128,7 +140,45 @@ def svg_img(svg, alt=''):
     return '<img alt="{}" src="data:image/svg+xml;base64,{}"/>'.format(alt, data)
 
 
-def static_html(lines, svg, css_class):
-    picture = '<div>{}</div>'.format(svg_inline(svg)) if svg else ''
-    return '<div class="{}"><div>{}</div>{}</div>'.format(
-        css_class, caption_html(lines), picture)
+def _px(value, unit):
+    return float(value) * (4 / 3 if unit == 'pt' else 1)
+
+
+def fit_svg(svg, max_height=PICTURE_MAX_HEIGHT):
+    """Inline SVG scaled down to ``max_height`` px (never up) and to the width it is given.
+
+    >>> fit_svg('<svg width="300pt" height="600pt" viewBox="0 0 300 600"></svg>', 400)
+    '<svg width="200px" height="400px" style="max-width:100%;height:auto" viewBox="0 0 300 600"></svg>'
+    """
+    svg = svg_inline(svg)
+    tag = re.match(r'<svg\b[^>]*>', svg)
+    if not tag:
+        return svg
+    head = tag.group(0)
+    w = re.search(r'\swidth="([\d.]+)(pt|px)?"', head)
+    h = re.search(r'\sheight="([\d.]+)(pt|px)?"', head)
+    if not (w and h):
+        return svg
+    width, height = _px(*w.groups()), _px(*h.groups())
+    scale = min(1.0, max_height / height) if height > 0 else 1.0
+    new = head.replace(w.group(0), ' width="{:g}px"'.format(round(width * scale, 1)))
+    new = new.replace(h.group(0), ' height="{:g}px" style="max-width:100%;height:auto"'.format(
+        round(height * scale, 1)))
+    return new + svg[len(head):]
+
+
+def legend_html(items):
+    """One line that names each highlight colour of the picture."""
+    if not items:
+        return ''
+    parts = ['<span style="white-space:nowrap;margin-right:14px"><span style="display:inline-block;'
+             'width:18px;height:0;border-top:3px solid {};vertical-align:middle;margin-right:5px">'
+             '</span>{}</span>'.format(colour, text) for colour, text in items]
+    return '<div class="teachgrad-legend" style="font-size:90%;line-height:1.6">{}</div>'.format(
+        ''.join(parts))
+
+
+def static_html(lines, svg, css_class, legend=()):
+    picture = '<div>{}</div>'.format(fit_svg(svg)) if svg else ''
+    return '<div class="{}"><div>{}</div>{}{}</div>'.format(
+        css_class, caption_html(lines), legend_html(legend), picture)

@@ -83,6 +83,8 @@ class BackwardStepper(GraphStepper):
     True
     """
     _css_class = 'teachgrad-backward-stepper'
+    _legend = ((RED, 'function running backward now'), (ORANGE, 'grads it just sent'),
+               (BLUE, 'grads that arrived and wait for their function'))
 
     def __init__(self, y, retain_grad=False):
         if not isinstance(y, Variable):

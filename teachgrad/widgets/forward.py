@@ -49,6 +49,7 @@ class ForwardStepper(GraphStepper):
     ['*', '+']
     """
     _css_class = 'teachgrad-forward-stepper'
+    _legend = ((RED, 'function running now'), (ORANGE, 'its inputs'), (GREEN, 'its output'))
     _show_grads = False     # grads would come from a later backward: forward has none
 
     def __init__(self, y):

@@ -258,6 +258,8 @@ class LossLandscape(Stepper):
         fig = self.figure()
         ui.plot.layout.width = _plots.css_width(fig)
         ui.plot.value = _plots.to_png(fig)
+        if self.position == 0:
+            ui.progress.value = 0     # after Reset the bar of the last run is no news
         ui.caption.value = caption_html(self.caption_lines)
 
 

@@ -49,6 +49,12 @@ HOOKS = {
     'GradientHardClipping': 'clips each grad element to [lower, upper]',
 }
 
+NO_DEPENDENCE = ("the loss does not depend on this optimizer's parameters: every grad "
+                 "is None or zero, so the update changed nothing that matters.")
+NO_DEPENDENCE_HINT = ('Does lossfun use the model given to optimizer.setup(model)? A global '
+                      'name rebound in a later cell (model = ...) is a common cause: pass '
+                      'the model as an argument instead.')
+
 
 class ParamUpdate:
     """What one update did to one parameter (copies, safe to keep).
@@ -169,6 +175,33 @@ class OptimizerStepper(Stepper):
         self.losses.append(float(data.reshape(())) if getattr(data, 'size', 0) == 1
                            else float('nan'))
         self.last = self._read_params(snapshots, names, hooks)
+        if self.last and not self.loss_depends_on_params:
+            import warnings
+            warnings.warn(NO_DEPENDENCE + ' ' + NO_DEPENDENCE_HINT, RuntimeWarning, stacklevel=3)
+
+    @property
+    def loss_depends_on_params(self):
+        """False when the latest update's grads were all None or zero.
+
+        Then the loss did not depend on the parameters this optimizer updates:
+        typically ``lossfun`` uses another model (a global name that a later
+        cell rebound) than the one given to ``optimizer.setup``.
+
+        >>> import numpy as np, warnings
+        >>> import teachgrad.links as L, teachgrad.functions as F
+        >>> from teachgrad import optimizers
+        >>> mine, other = L.Linear(1, 1), L.Linear(1, 1)
+        >>> x = np.ones((2, 1), dtype=np.float32)
+        >>> s = OptimizerStepper(optimizers.SGD().setup(mine), lambda x: F.sum(other(x)), x)
+        >>> with warnings.catch_warnings(record=True):
+        ...     _ = s.step()
+        >>> s.loss_depends_on_params
+        False
+        """
+        if not self.last:
+            return True
+        grads = [rec.backward_grad for rec in self.last.values() if rec.backward_grad is not None]
+        return any(bool((g != 0).any()) for g in grads)
 
     def _read_params(self, snapshots, names, hooks):
         out = {}
@@ -202,6 +235,9 @@ class OptimizerStepper(Stepper):
                 self.position, fmt_number(self.losses[-1]))]
             if len(self.losses) > 1:
                 lines[0] += ', was {} a step earlier'.format(fmt_number(self.losses[-2]))
+        if not self.loss_depends_on_params:
+            lines.append('⚠ ' + NO_DEPENDENCE)
+            lines.append(NO_DEPENDENCE_HINT)
         lines.append('optimizer: {!r}, t = {}'.format(opt, opt.t))
         if name in RULES:
             lines.append('{} rule: {}'.format(name, RULES[name]))

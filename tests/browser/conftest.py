@@ -7,6 +7,7 @@ leaks out). The settings turn off the news toast and notebook windowing (so
 every cell's output is in the page). Teardown shuts the kernels down through
 the REST API and then ends the server: no process outlives the tests.
 """
+import contextlib
 import json
 import os
 import shutil
@@ -91,15 +92,13 @@ def _stop(server):
             proc.wait(5)
 
 
-@pytest.fixture(scope='module')
-def lab_server(tmp_path_factory):
-    """JupyterLab serving a copy of tests/browser/*.ipynb; yields a LabServer."""
-    pytest.importorskip('jupyterlab')
-    tmp = tmp_path_factory.mktemp('jupyterlab')
-    root = tmp / 'notebooks'
-    root.mkdir()
-    for nb in HERE.glob('*.ipynb'):
-        shutil.copy(nb, root / nb.name)
+@contextlib.contextmanager
+def running_lab(tmp, root, before_start=None):
+    """Run JupyterLab on ``root`` with its own directories under ``tmp``; yield a LabServer.
+
+    ``before_start(env)``, when given, runs first with the server's environment
+    (for example to sign notebooks as trusted in the server's data directory).
+    """
     settings = tmp / 'settings'
     for rel, values in SETTINGS.items():
         path = settings / rel
@@ -110,14 +109,17 @@ def lab_server(tmp_path_factory):
                JUPYTERLAB_WORKSPACES_DIR=str(tmp / 'workspaces'),
                JUPYTER_CONFIG_DIR=str(tmp / 'config'),
                JUPYTER_RUNTIME_DIR=str(tmp / 'runtime'),
+               JUPYTER_DATA_DIR=str(tmp / 'data'),
                IPYTHONDIR=str(tmp / 'ipython'),
                JUPYTER_PLATFORM_DIRS='1')
+    if before_start:
+        before_start(env)
     port = _free_port()
     token = os.urandom(16).hex()
-    cmd = [sys.executable, '-m', 'jupyterlab',
+    cmd = [sys.executable, '-m', 'jupyterlab', '--no-browser',
            '--ServerApp.ip=127.0.0.1', '--ServerApp.port={}'.format(port),
-           '--ServerApp.port_retries=0', '--ServerApp.open_browser=False',
-           '--IdentityProvider.token={}'.format(token),
+           '--ServerApp.port_retries=0',
+           '--ServerApp.token={}'.format(token),
            '--ServerApp.root_dir={}'.format(root),
            # window.jupyterapp lets the test run cells the way the menu does
            '--LabApp.expose_app_in_browser=True']
@@ -133,3 +135,16 @@ def lab_server(tmp_path_factory):
         yield server
     finally:
         _stop(server)
+
+
+@pytest.fixture(scope='module')
+def lab_server(tmp_path_factory):
+    """JupyterLab serving a copy of tests/browser/*.ipynb; yields a LabServer."""
+    pytest.importorskip('jupyterlab')
+    tmp = tmp_path_factory.mktemp('jupyterlab')
+    root = tmp / 'notebooks'
+    root.mkdir()
+    for nb in HERE.glob('*.ipynb'):
+        shutil.copy(nb, root / nb.name)
+    with running_lab(tmp, root) as server:
+        yield server

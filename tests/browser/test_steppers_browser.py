@@ -78,9 +78,28 @@ def _check_stepper(page, css, tmp_path, name):
     return after_caption
 
 
+def _box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
 def test_backward_stepper_next_runs_a_real_step(notebook_page, tmp_path):
     page = notebook_page
+    root = '.teachgrad-backward-stepper '
+    page.wait_for_selector(root + '.teachgrad-picture svg')
+
+    def next_offset():     # where Next sits inside the stepper
+        button, box = _box(page, root + 'button:has-text("Next")'), _box(
+            page, '.teachgrad-backward-stepper')
+        return button['x'] - box['x'], button['y'] - box['y']
+    before = next_offset()
     caption = _check_stepper(page, 'teachgrad-backward-stepper', tmp_path, 'backward_step1')
+    # The whole stepper fits a 720-pixel-high screen, and Next stays under the pointer.
+    height = _box(page, '.teachgrad-backward-stepper')['height']
+    print('backward stepper height:', height)
+    assert height <= 620
+    assert next_offset() == before
+    legend = _text(page, root + '.teachgrad-legend')
+    assert 'running backward now' in legend and 'wait' in legend
     assert '`+ 1`' in caption or 'backward of + 1' in caption
     # Two more steps: the caption shows the grad that `**2` sent to x.
     root = '.teachgrad-backward-stepper '

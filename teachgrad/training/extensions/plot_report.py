@@ -40,8 +40,9 @@ class PlotReport(extension.Extension):
         show: show the plot in the notebook output, updated in place (None:
             only when running in a notebook).
 
-    In a notebook one image output is shown and updated at every point; its
-    plain-text form is fixed, so saved notebooks are stable.
+    In a notebook one image output is shown when training starts and updated
+    at every point (so it never lands in the middle of PrintReport's table);
+    its plain-text form is fixed, so saved notebooks are stable.
 
     >>> plot = PlotReport(['main/loss'], x_key='epoch', filename='loss.png')
     >>> plot.available()
@@ -77,6 +78,14 @@ class PlotReport(extension.Extension):
     def data(self):
         """``{key: [(x, y), ...]}``: the points plotted so far."""
         return self._data
+
+    def initialize(self, trainer):
+        # In a notebook the plot's output is made now, before the first
+        # epoch, and then updated in place: so it sits above PrintReport's
+        # table instead of splitting it in two.
+        show = self._show if self._show is not None else in_notebook()
+        if show and self._display is None and self.available():
+            self._show_in_notebook(self._render({}))
 
     def __call__(self, trainer):
         observation = trainer.observation
@@ -131,6 +140,9 @@ class PlotReport(extension.Extension):
                 ax.plot(xs, ys, marker=self._marker, label=key)
         if ax.has_data():
             ax.legend(loc='best')
+        else:
+            ax.text(0.5, 0.5, 'no point yet: the first comes with the trigger',
+                    ha='center', va='center', transform=ax.transAxes, color='#777777')
         if self._postprocess is not None:
             self._postprocess(fig, ax, summary)
         buf = io.BytesIO()
