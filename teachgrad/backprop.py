@@ -136,7 +136,7 @@ def _call_backward(f, gys):
 def _free_or_retain(node, grads, retain_grad):
     """An intermediate grad is done with once its creator ran: drop it or keep a copy."""
     g = grads.pop(node, None)
-    var = node.get_variable_or_none()
+    var = node._variable()          # the Variable, or None if the learner dropped it
     if retain_grad:
         node.grad_state = 'retained'
         if var is not None and g is not None:
@@ -158,7 +158,7 @@ def _send(f, node, gx, grads):
         old = grads.get(node)
         grads[node] = gx if old is None else old + gx
         return
-    var = node.get_variable_or_none()
+    var = node._variable()
     if var is None:
         return                      # the learner dropped this leaf
     # A copy, or a fresh sum: two Variables must never share a grad array, or
