@@ -137,7 +137,7 @@ def _grads_of(outputs, grads):
 def _free_or_retain(node, grads, retain_grad):
     """An intermediate grad is done with once its creator ran: drop it or keep a copy."""
     g = grads.pop(node, None)
-    var = node.get_variable_or_none()
+    var = node._variable()          # the Variable, or None if the learner dropped it
     node.grad_state = 'retained' if retain_grad else 'freed'
     if var is not None and (g is not None or not retain_grad):
         var._grad = g.copy() if retain_grad else None   # a grad of its own (see _send)
@@ -152,7 +152,7 @@ def _send(f, node, gx, grads, touched):
         old = grads.get(node)
         grads[node] = gx if old is None else old + gx
         return
-    var = node.get_variable_or_none()
+    var = node._variable()
     if var is None:
         return                      # the learner dropped this leaf
     touched.append((var, var._grad))

@@ -11,6 +11,7 @@ Traceback (most recent call last):
     ...
 TypeError: Variable data must be a numpy or cupy ndarray, but got list. For example: Variable(np.array([1.0, 2.0], dtype=np.float32)).
 """
+import numbers
 import warnings
 
 import numpy
@@ -74,13 +75,16 @@ def check_broadcast(op, a, b):
                 op, a.shape, b.shape)) from None
 
 
-def check_operand(op, c):
-    """The other operand of an operator is a Variable, an ndarray or a number."""
-    import numbers
+def check_operand(op, x, c):
+    """The constant ``c`` beside ``x`` in ``op`` is a number, or an array that
+    broadcasts with ``x`` (the error names the operator, as between Variables)."""
     if not (isinstance(c, (numbers.Number, numpy.generic)) or backend.is_array(c)):
         raise TypeError(
             "unsupported operand for {}: Variable and {}. Use a Variable, a numpy "
             "array or a Python number.".format(op, type(c).__name__))
+    x = getattr(x, 'data', x)
+    if backend.is_array(c) and x is not None and c.shape != x.shape:
+        check_broadcast(op, x, c)
 
 
 def wrong_number_of_grads(f, gxs):

@@ -119,10 +119,8 @@ def _binary(a, b, op, with_variable, with_constant):
     """``with_variable()(a, b)`` when ``b`` is a Variable, else ``with_constant(b)(a)``."""
     if isinstance(b, Variable):
         return with_variable().apply((a, b))[0]
-    checks.check_operand(op, b)
-    x = a.data if isinstance(a, Variable) else a
-    if backend.is_array(b) and x is not None and b.shape != x.shape:
-        checks.check_broadcast(op, x, b)     # name the operator, as between Variables
+    if not isinstance(b, (int, float)):     # a plain number needs no check
+        checks.check_operand(op, a, b)
     return with_constant(b).apply((a,))[0]
 
 
