@@ -42,17 +42,17 @@ _SUBMODULES = {
 }
 _SUBMODULES |= {'backends', 'testing'}   # devices (backends.cuda); test helpers
 _ALIASES = {'cuda': 'teachgrad.backends.cuda'}   # Chainer's old chainer.cuda
-_SUBMODULES |= {'function_hook', 'function_hooks', 'distributions'}
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',
     'Optimizer': 'optimizer',
     'report': 'reporter', 'report_scope': 'reporter', 'Reporter': 'reporter',
     'Summary': 'reporter', 'DictSummary': 'reporter',
 }
-_NAMES.update({'FunctionHook': 'function_hook', 'get_function_hooks': 'function_hook'})
-_NAMES.update({'Distribution': 'distribution', 'kl_divergence': 'distribution',
+# Function hooks and probability distributions.
+_SUBMODULES |= {'function_hook', 'function_hooks', 'distribution', 'distributions'}
+_NAMES.update({'FunctionHook': 'function_hook', 'get_function_hooks': 'function_hook',
+               'Distribution': 'distribution', 'kl_divergence': 'distribution',
                'register_kl': 'distribution', 'cross_entropy': 'distribution'})
-_SUBMODULES |= {'distribution'}
 
 
 def __getattr__(name):

@@ -134,3 +134,22 @@ def test_abstract_methods_say_what_to_define():
             return 1
     with pytest.raises(NotImplementedError, match='Half must define get_examples'):
         Half().get_examples(None, None)
+
+
+def test_transform_batch_gets_whole_columns():
+    calls = []
+
+    def scale(x, t):
+        calls.append(len(x))
+        return np.asarray(x) * 10, np.asarray(t)
+    d = tabular.from_data((('x', [1, 2, 3]), ('t', [0, 1, 0]))).transform_batch(('x', 't'), scale)
+    assert d.mode is tuple and d.keys == ('x', 't')
+    xs, ts = d.fetch()
+    np.testing.assert_array_equal(xs, [10, 20, 30])
+    assert d.slice[[2, 0], 'x'].fetch().tolist() == [30, 10]
+    assert 3 in calls and 2 in calls          # one call per read, with whole columns
+    as_dict = tabular.from_data({'a': [1, 2]}).transform_batch('b', lambda a: [v + 1 for v in a])
+    assert list(as_dict) == [2, 3]
+    bad = tabular.from_data(('x', [1, 2])).transform_batch('y', lambda x: x[:1])
+    with pytest.raises(ValueError, match='must keep the number of rows'):
+        bad.fetch()

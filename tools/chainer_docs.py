@@ -14,8 +14,8 @@ modules they import). Nothing of Chainer's is copied into this repository.
     python tools/chainer_docs.py --chainer PATH all
 
 Data that would be downloaded (get_mnist, get_cifar10/100, get_ptb_words...)
-is replaced by small seeded stand-ins of the same shapes and types, in pages
-and scripts alike (``--no-standins`` uses the real getters).
+is replaced by small seeded stand-ins of the same shapes and types, in pages,
+docstrings and scripts alike (``--no-standins`` uses the real getters).
 
 Each page (or docstring, or script) runs in a child process of its own, in a
 scratch directory, so a crash, a hang or a file written by a snippet cannot
@@ -562,6 +562,8 @@ def _wanted(names):
 def run_docstring(doc, name, timeout):
     install_alias()
     _numpy_printing()
+    if not os.environ.get('CHAINER_DOCS_NO_STANDINS'):
+        _install_standins()
     globs = {'__name__': '__main__'}
     for line in GLOBAL_SETUP:
         try:

@@ -8,6 +8,7 @@ from teachgrad.function_node import FunctionNode
 from teachgrad.functions import log, sigmoid
 from teachgrad.utils import sum_to
 from teachgrad.utils.cache import cached_property
+from teachgrad.variable import Variable
 
 
 class BernoulliLogProb(FunctionNode):
@@ -110,7 +111,7 @@ class Bernoulli(distribution.Distribution):
         return -xlogx(p) - xlogx(1 - p)
 
     def log_prob(self, x):
-        x = x.data if hasattr(x, 'creator') else x
+        x = x.data if isinstance(x, Variable) else x      # an observation, not a parameter
         logit = self.logit
         xp = backend.get_array_module(logit.data)
         x = xp.asarray(x, dtype=logit.dtype) if getattr(x, 'dtype', None) != logit.dtype \
@@ -118,7 +119,7 @@ class Bernoulli(distribution.Distribution):
         return BernoulliLogProb(self.binary_check)(logit, x)
 
     def prob(self, x):
-        x = x.data if hasattr(x, 'creator') else x
+        x = x.data if isinstance(x, Variable) else x
         xp = backend.get_array_module(self.p.data)
         x = xp.asarray(x, dtype=self.p.dtype)
         prob = x * self.p + (1 - x) * (1 - self.p)
@@ -127,7 +128,6 @@ class Bernoulli(distribution.Distribution):
         return prob
 
     def sample_n(self, n):
-        from teachgrad.variable import Variable
         xp = backend.get_array_module(self.p.data)
         size = (n,) + tuple(self.batch_shape)
         if xp is numpy:

@@ -141,6 +141,10 @@ class TabularDataset(DatasetMixin):
         """A dataset whose rows are ``transform(*row)`` (``transform(**row)`` in dict mode)."""
         return _Transform(self, keys, transform)
 
+    def transform_batch(self, keys, transform_batch):
+        """Like :meth:`transform`, but ``transform_batch`` gets and returns whole columns."""
+        return _TransformBatch(self, keys, transform_batch)
+
     def with_converter(self, converter):
         """The same data with ``convert`` replaced by ``converter``."""
         return _WithConverter(self, converter)
@@ -383,6 +387,31 @@ class _Transform(TabularDataset):
 
     def convert(self, data):
         return self._dataset.convert(data)
+
+
+class _TransformBatch(_Transform):
+    def get_examples(self, indices, key_indices):
+        d = self._dataset
+        columns = d.get_examples(indices, None)
+        out = self._transform(**dict(zip(d.keys, columns))) if d.mode is dict else \
+            self._transform(*columns)
+        mode = tuple if isinstance(out, tuple) else dict if isinstance(out, dict) else None
+        if self._mode_known and mode is not self._mode:
+            raise ValueError('transform_batch must return the same kind (tuple, dict or one '
+                             'column) every time')
+        self._mode, self._mode_known = mode, True
+        values = out if mode is tuple else (
+            tuple(out[k] for k in self._keys) if mode is dict else (out,))
+        if len(values) != len(self._keys):
+            raise ValueError('transform_batch returned {} columns for the {} keys {}'.format(
+                len(values), len(self._keys), self._keys))
+        n = len(self) if indices is None else len(_index_list(indices, len(d)))
+        for v in values:
+            if len(v) != n:
+                raise ValueError('transform_batch returned a column of {} rows for {} rows; '
+                                 'it must keep the number of rows'.format(len(v), n))
+        wanted = range(len(self._keys)) if key_indices is None else key_indices
+        return tuple(values[k] for k in wanted)
 
 
 class _WithConverter(TabularDataset):
