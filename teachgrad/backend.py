@@ -227,6 +227,22 @@ class CpuDevice(Device):
         return '<CpuDevice (numpy)>'
 
 
+class ChainerxDevice(Device):
+    """Chainer's device for its ChainerX arrays, which teachgrad does not have.
+
+    No device is ever a ChainerxDevice; the class exists so that code written
+    for Chainer, such as ``isinstance(device, backend.ChainerxDevice)``, runs.
+
+    >>> isinstance(get_device('@numpy'), ChainerxDevice)
+    False
+    """
+
+    def __init__(self, *args, **kwargs):
+        raise RuntimeError(
+            'ChainerX is not part of teachgrad: use numpy (get_device("@numpy")) '
+            'or cupy (get_device("@cupy:0")) devices instead.')
+
+
 class GpuDevice(Device):
     """One CUDA GPU, computing with cupy. Make one with ``get_device('@cupy:0')``.
 

@@ -76,15 +76,27 @@ def check_broadcast(op, a, b):
 
 
 def check_operand(op, x, c):
-    """The constant ``c`` beside ``x`` in ``op`` is a number, or an array that
-    broadcasts with ``x`` (the error names the operator, as between Variables)."""
+    """The constant ``c`` beside ``x`` in ``op``, in ``x``'s dtype.
+
+    It must be a number, or an array that broadcasts with ``x`` (the error
+    names the operator, as between Variables). An array or numpy number takes
+    ``x``'s dtype, as in Chainer: ``h + 0.2 * np.random.randn(*h.shape)``
+    keeps a float32 ``h`` float32 rather than turning it into float64.
+    """
     if not (isinstance(c, (numbers.Number, numpy.generic)) or backend.is_array(c)):
         raise TypeError(
             "unsupported operand for {}: Variable and {}. Use a Variable, a numpy "
             "array or a Python number.".format(op, type(c).__name__))
-    x = getattr(x, 'data', x)
-    if backend.is_array(c) and x is not None and c.shape != x.shape:
+    if not backend.is_array(x):     # a Variable (an ndarray's .data is a memoryview)
+        x = x.data
+    if x is None:
+        return c
+    if backend.is_array(c) and c.shape != x.shape:
         check_broadcast(op, x, c)
+    if (isinstance(c, numpy.generic) or backend.is_array(c)) and c.dtype != x.dtype \
+            and x.dtype.kind == 'f' and c.dtype.kind in 'biuf':
+        c = c.astype(x.dtype)
+    return c
 
 
 def wrong_number_of_grads(f, gxs):

@@ -169,13 +169,20 @@ def test_unsupported_operand_says_what_works():
         x + [1.0]
 
 
-def test_dtype_promotion_follows_numpy():
+def test_dtype_promotion_follows_numpy_between_variables_and_chainer_for_constants():
     x32 = Variable(f32(1, 2))
     x64 = Variable(np.array([1., 2.]))
     assert (x32 + x64).dtype == np.float64                  # no silent downcast
-    assert (x32 * np.ones(2)).dtype == np.float64
+    # A constant array or numpy number takes the Variable's float dtype, as in
+    # Chainer: noise from np.random.randn keeps a float32 model float32.
+    assert (x32 * np.ones(2)).dtype == np.float32
+    assert (np.ones(2) * x32).dtype == np.float32
+    assert (x32 + 0.5 * np.random.randn(2)).dtype == np.float32
+    assert (x32 * np.float64(2.5)).dtype == np.float32
+    assert (x32 ** np.float64(2)).dtype == np.float32
+    np.testing.assert_array_equal((x32 - np.array([0.5, 1.])).data, [0.5, 1.])
     assert (x32 * 2.5).dtype == np.float32                  # Python numbers are weak
-    assert (x32 * np.float64(2.5)).dtype == (np.ones(1, np.float32) * np.float64(2.5)).dtype
+    assert (x64 * np.ones(2, np.float32)).dtype == np.float64
     i = Variable(np.array([1, 2], np.int32))
     assert (i / 2).dtype == np.float64
     y = x32 + x64

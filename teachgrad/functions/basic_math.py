@@ -119,8 +119,8 @@ def _binary(a, b, op, with_variable, with_constant):
     """``with_variable()(a, b)`` when ``b`` is a Variable, else ``with_constant(b)(a)``."""
     if isinstance(b, Variable):
         return with_variable().apply((a, b))[0]
-    if not isinstance(b, (int, float)):     # a plain number needs no check
-        checks.check_operand(op, a, b)
+    if type(b) is not int and type(b) is not float:     # plain numbers need no check
+        b = checks.check_operand(op, a, b)      # an array takes a's dtype
     return with_constant(b).apply((a,))[0]
 
 
