@@ -24,6 +24,7 @@ teachgrad.exercises.ExerciseFailed: x.grad is not answered yet: write your answe
 Teachers write their own checks with the same functions; see
 :func:`check_backward_function` for a backward written by the learner.
 """
+import contextlib
 import warnings
 
 import numpy
@@ -32,7 +33,7 @@ from teachgrad import backend
 from teachgrad.configuration import no_backprop_mode
 from teachgrad.variable import Variable
 
-__all__ = ['ExerciseFailed', 'check_value', 'check_shape', 'check_grad',
+__all__ = ['ExerciseFailed', 'checking', 'check_value', 'check_shape', 'check_grad',
            'check_backward_function', 'check_order', 'check_freed', 'draw_wrong']
 
 RED = '#d62728'
@@ -73,6 +74,32 @@ def _show(picture):
         return
     if get_ipython() is not None:
         display(picture)
+
+
+@contextlib.contextmanager
+def checking(what):
+    """Run the learner's code inside a check: unfinished code means "not answered yet".
+
+    A ``NotImplementedError`` (what nbgrader leaves in the learner's copy of an
+    answer cell) becomes "not answered yet"; any other error becomes an
+    :class:`ExerciseFailed` that says whose code raised it.
+
+    >>> def backward(gy):
+    ...     raise NotImplementedError()
+    >>> with checking('your backward'):
+    ...     backward(1.0)
+    Traceback (most recent call last):
+    ...
+    teachgrad.exercises.ExerciseFailed: your backward is not answered yet: write your answer in the cell above (replace the None or the `raise NotImplementedError()` line), run that cell, then run this check again.
+    """
+    try:
+        yield
+    except ExerciseFailed:
+        raise
+    except NotImplementedError:
+        raise _not_answered(what) from None
+    except Exception as e:
+        raise ExerciseFailed('{} raised {}: {}'.format(what, type(e).__name__, e)) from e
 
 
 def _number(v):

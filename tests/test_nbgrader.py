@@ -1,0 +1,95 @@
+"""The exercises in the lessons work as an nbgrader course.
+
+For every lesson with exercises (cells with nbgrader metadata), nbgrader
+itself builds the learner's copy (``generate_assignment``) in a course
+directory of its own, then autogrades two submissions: the lesson as stored
+(it holds the solutions: full marks) and the learner's copy as handed out
+(nothing answered: zero on every exercise). A check that passes an empty
+answer fails this test.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LESSONS = ROOT / 'lessons'
+
+nbgrader = pytest.importorskip('nbgrader', reason='nbgrader is in the test extra: '
+                               'pip install -e .[test]')
+
+
+def graded_cells(path):
+    """{grade_id: points} of the nbgrader test cells in a notebook."""
+    cells = json.loads(path.read_text(encoding='utf-8'))['cells']
+    return {c['metadata']['nbgrader']['grade_id']: c['metadata']['nbgrader']['points']
+            for c in cells if c['metadata'].get('nbgrader', {}).get('grade')}
+
+
+def lessons_with_exercises():
+    return [p for p in sorted(LESSONS.glob('*.ipynb')) if graded_cells(p)]
+
+
+def run_nbgrader(course, *args):
+    # nbgrader runs the `alembic` command that it installed beside this Python.
+    env = dict(os.environ, PATH=os.pathsep.join(
+        [str(Path(sys.executable).parent), os.environ.get('PATH', '')]))
+    done = subprocess.run([sys.executable, '-m', 'nbgrader', *args], cwd=course, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, 'nbgrader {} failed:\n{}\n{}'.format(
+        ' '.join(args), done.stdout[-3000:], done.stderr[-3000:])
+    return done
+
+
+def test_some_lessons_have_exercises():
+    found = lessons_with_exercises()
+    assert len(found) >= 4, [p.name for p in found]
+    for path in found:
+        assert len(graded_cells(path)) >= 3, path.name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('lesson', lessons_with_exercises(), ids=lambda p: p.stem)
+def test_nbgrader_round_trip(lesson, tmp_path):
+    from nbgrader.api import Gradebook
+
+    course = tmp_path / 'course'
+    name = lesson.stem
+    source = course / 'source' / name
+    source.mkdir(parents=True)
+    shutil.copy(lesson, source / lesson.name)
+    db = 'sqlite:///' + str(tmp_path / 'gradebook.db')
+    (course / 'nbgrader_config.py').write_text(
+        'c = get_config()\n'
+        'c.CourseDirectory.root = {!r}\n'
+        'c.CourseDirectory.db_url = {!r}\n'
+        'c.Execute.timeout = 300\n'.format(str(course), db))
+
+    run_nbgrader(course, 'generate_assignment', name, '--force')
+    handed_out = course / 'release' / name / lesson.name
+    student_text = handed_out.read_text(encoding='utf-8')
+    assert '### BEGIN SOLUTION' not in student_text
+    assert 'raise NotImplementedError()' in student_text
+    assert graded_cells(handed_out) == graded_cells(lesson)
+
+    for who, copy in (('solution', lesson), ('learner', handed_out)):
+        folder = course / 'submitted' / who / name
+        folder.mkdir(parents=True)
+        shutil.copy(copy, folder / lesson.name)
+    run_nbgrader(course, 'autograde', name)
+
+    points = graded_cells(lesson)
+    with Gradebook(db) as gb:
+        for who in ('solution', 'learner'):
+            notebook = gb.find_submission_notebook(lesson.stem, name, who)
+            scores = {g.cell.name: g.score for g in notebook.grades if g.cell.max_score}
+            if who == 'solution':
+                assert scores == points, 'the stored solutions lose points'
+            else:
+                assert scores == {k: 0 for k in points}, (
+                    'an unanswered exercise scored: {}'.format(
+                        {k: v for k, v in scores.items() if v}))
