@@ -34,7 +34,8 @@ from teachgrad.configuration import no_backprop_mode
 from teachgrad.variable import Variable
 
 __all__ = ['ExerciseFailed', 'checking', 'check_value', 'check_shape', 'check_grad',
-           'check_backward_function', 'check_order', 'check_freed', 'draw_wrong']
+           'check_backward_function', 'check_order', 'check_freed', 'check_grads_reach',
+           'draw_wrong']
 
 RED = '#d62728'
 
@@ -539,3 +540,43 @@ def check_freed(predicted, y, retain_grad=False):
             freed_text))
     else:
         print('Correct: backward frees no grad here.')
+
+
+def check_grads_reach(model, n_params=None):
+    """Check that every parameter of ``model`` got a gradient from the last backward.
+
+    Args:
+        model: a Link (Chain, ChainList, ...) after ``loss.backward()``.
+        n_params: how many parameters the model should have registered; a
+            link or Parameter assigned outside ``with self.init_scope():`` is
+            not registered, so neither backward's result nor the optimizer
+            reaches it through the model.
+
+    >>> import numpy as np
+    >>> import teachgrad.links as L
+    >>> import teachgrad.functions as F
+    >>> model = L.Linear(2, 1)
+    >>> F.sum(model(np.ones((1, 2), dtype=np.float32))).backward()
+    >>> check_grads_reach(model, n_params=2)
+    Correct: all 2 parameters of the model got a gradient: /W, /b.
+    >>> model.cleargrads()
+    >>> check_grads_reach(model)
+    Traceback (most recent call last):
+    ...
+    teachgrad.exercises.ExerciseFailed: No gradient reached /W, /b (their grad is None). Either the loss does not depend on them (a layer that the forward pass never calls), or backward has not run since cleargrads().
+    """
+    if model is None:
+        raise _not_answered('the model')
+    params = [(name, p) for name, p in model.namedparams()]
+    names = ', '.join(name for name, _ in params) or 'none'
+    if n_params is not None and len(params) != n_params:
+        _fail('The model has {} registered parameters ({}), but it should have {}. A link '
+              'or Parameter assigned outside `with self.init_scope():` is not registered: '
+              'the optimizer never updates it.'.format(len(params), names, n_params))
+    missing = [name for name, p in params if p.grad is None]
+    if missing:
+        _fail('No gradient reached {} (their grad is None). Either the loss does not depend '
+              'on them (a layer that the forward pass never calls), or backward has not run '
+              'since cleargrads().'.format(', '.join(missing)))
+    print('Correct: all {} parameters of the model got a gradient: {}.'.format(
+        len(params), names))
