@@ -105,7 +105,11 @@ def checking(what):
 
 def _number(v):
     v = float(v)
-    return '0' if v == 0 else '{:.4g}'.format(v)
+    if v == 0:
+        return '0'          # never '-0'
+    if v.is_integer() and abs(v) < 1e12:
+        return str(int(v))  # a count stays a count: 18474, not 1.847e+04
+    return '{:.4g}'.format(v)
 
 
 def _nested(a):
