@@ -207,3 +207,11 @@ def test_draw_wrong_marks_only_the_given_variable():
     source = draw_wrong(y, {w: None}).source
     red = [line for line in source.splitlines() if '#d62728' in line]
     assert len(red) == 2       # w's box and its one arrow
+
+
+def test_freed_ignores_unnamed_intermediates_nobody_holds():
+    x = Variable(np.array([5.]), name='x')
+    z = 2 * x
+    z.name = 'z'
+    y = x ** 2 - z + 1          # x**2 and (x**2 - z) are freed too, but unreachable by name
+    check_freed([z], y)
