@@ -7,6 +7,7 @@ directory of its own, then autogrades two submissions: the lesson as stored
 (nothing answered: zero on every exercise). A check that passes an empty
 answer fails this test.
 """
+import concurrent.futures
 import json
 import os
 import shutil
@@ -52,17 +53,18 @@ def test_some_lessons_have_exercises():
         assert len(graded_cells(path)) >= 3, path.name
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize('lesson', lessons_with_exercises(), ids=lambda p: p.stem)
-def test_nbgrader_round_trip(lesson, tmp_path):
+def round_trip(lesson, folder):
+    """Build the learners' copy of ``lesson`` with nbgrader in a course under
+    ``folder``, autograde it and the stored lesson; return
+    ``{'solution': {grade_id: score}, 'learner': {...}}`` and the learners' copy."""
     from nbgrader.api import Gradebook
 
-    course = tmp_path / 'course'
+    course = folder / 'course'
     name = lesson.stem
     source = course / 'source' / name
     source.mkdir(parents=True)
     shutil.copy(lesson, source / lesson.name)
-    db = 'sqlite:///' + str(tmp_path / 'gradebook.db')
+    db = 'sqlite:///' + str(folder / 'gradebook.db')
     (course / 'nbgrader_config.py').write_text(
         'c = get_config()\n'
         'c.CourseDirectory.root = {!r}\n'
@@ -71,25 +73,48 @@ def test_nbgrader_round_trip(lesson, tmp_path):
 
     run_nbgrader(course, 'generate_assignment', name, '--force')
     handed_out = course / 'release' / name / lesson.name
-    student_text = handed_out.read_text(encoding='utf-8')
+    for who, copy in (('solution', lesson), ('learner', handed_out)):
+        target = course / 'submitted' / who / name
+        target.mkdir(parents=True)
+        shutil.copy(copy, target / lesson.name)
+    run_nbgrader(course, 'autograde', name)
+    scores = {}
+    with Gradebook(db) as gb:
+        for who in ('solution', 'learner'):
+            notebook = gb.find_submission_notebook(name, name, who)
+            scores[who] = {g.cell.name: g.score for g in notebook.grades if g.cell.max_score}
+    return scores, handed_out.read_text(encoding='utf-8'), handed_out
+
+
+@pytest.fixture(scope='module')
+def round_trips(tmp_path_factory):
+    """Every lesson's round trip, run side by side (each one mostly waits for its
+    kernels), each in a directory of its own."""
+    lessons = lessons_with_exercises()
+    folders = {lesson: tmp_path_factory.mktemp(lesson.stem) for lesson in lessons}
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {pool.submit(round_trip, lesson, folders[lesson]): lesson for lesson in lessons}
+        for future in concurrent.futures.as_completed(futures):
+            try:
+                results[futures[future]] = future.result()
+            except BaseException as e:     # reported by the lesson's own test
+                results[futures[future]] = e
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize('lesson', lessons_with_exercises(), ids=lambda p: p.stem)
+def test_nbgrader_round_trip(lesson, round_trips):
+    result = round_trips[lesson]
+    if isinstance(result, BaseException):
+        raise result
+    scores, student_text, handed_out = result
     assert '### BEGIN SOLUTION' not in student_text
     assert 'raise NotImplementedError()' in student_text
     assert graded_cells(handed_out) == graded_cells(lesson)
-
-    for who, copy in (('solution', lesson), ('learner', handed_out)):
-        folder = course / 'submitted' / who / name
-        folder.mkdir(parents=True)
-        shutil.copy(copy, folder / lesson.name)
-    run_nbgrader(course, 'autograde', name)
-
     points = graded_cells(lesson)
-    with Gradebook(db) as gb:
-        for who in ('solution', 'learner'):
-            notebook = gb.find_submission_notebook(lesson.stem, name, who)
-            scores = {g.cell.name: g.score for g in notebook.grades if g.cell.max_score}
-            if who == 'solution':
-                assert scores == points, 'the stored solutions lose points'
-            else:
-                assert scores == {k: 0 for k in points}, (
-                    'an unanswered exercise scored: {}'.format(
-                        {k: v for k, v in scores.items() if v}))
+    assert scores['solution'] == points, 'the stored solutions lose points'
+    assert scores['learner'] == {k: 0 for k in points}, (
+        'an unanswered exercise scored: {}'.format(
+            {k: v for k, v in scores['learner'].items() if v}))
