@@ -30,6 +30,7 @@ _SUBMODULES = {
     'links', 'optimizers', 'optimizer', 'optimizer_hooks', 'serializers',
     'datasets', 'dataset', 'iterators', 'training', 'gradient_check',
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
+    'exercises',
 }
 _NAMES = {
     'Link': 'link', 'Chain': 'link', 'ChainList': 'link', 'Sequential': 'link',

@@ -215,3 +215,16 @@ def test_freed_ignores_unnamed_intermediates_nobody_holds():
     z.name = 'z'
     y = x ** 2 - z + 1          # x**2 and (x**2 - z) are freed too, but unreachable by name
     check_freed([z], y)
+
+
+def test_checking_names_whose_code_failed():
+    from teachgrad.exercises import checking
+    with pytest.raises(ExerciseFailed, match='your backward raised ZeroDivisionError'):
+        with checking('your backward'):
+            1 / 0
+    with pytest.raises(ExerciseFailed, match="name 'Three' is not defined. If your answer cell"):
+        with checking('your Three'):
+            Three()   # noqa: F821
+    with pytest.raises(ExerciseFailed, match='your Three is not answered yet'):
+        with checking('your Three'):
+            raise NotImplementedError()

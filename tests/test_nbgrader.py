@@ -55,8 +55,9 @@ def test_some_lessons_have_exercises():
 
 def round_trip(lesson, folder):
     """Build the learners' copy of ``lesson`` with nbgrader in a course under
-    ``folder``, autograde it and the stored lesson; return
-    ``{'solution': {grade_id: score}, 'learner': {...}}`` and the learners' copy."""
+    ``folder``, autograde it and the stored lesson. Returns the scores
+    (``{'solution': {grade_id: score}, 'learner': {...}}``), the learners' copy
+    (text and path), and the errors each check showed the learner."""
     from nbgrader.api import Gradebook
 
     course = folder / 'course'
@@ -83,7 +84,14 @@ def round_trip(lesson, folder):
         for who in ('solution', 'learner'):
             notebook = gb.find_submission_notebook(name, name, who)
             scores[who] = {g.cell.name: g.score for g in notebook.grades if g.cell.max_score}
-    return scores, handed_out.read_text(encoding='utf-8'), handed_out
+    graded = course / 'autograded' / 'learner' / name / lesson.name
+    feedback = {}
+    for cell in json.loads(graded.read_text(encoding='utf-8'))['cells']:
+        meta = cell['metadata'].get('nbgrader', {})
+        if meta.get('grade'):
+            feedback[meta['grade_id']] = [out.get('evalue', '') for out in cell['outputs']
+                                          if out['output_type'] == 'error']
+    return scores, handed_out.read_text(encoding='utf-8'), handed_out, feedback
 
 
 @pytest.fixture(scope='module')
@@ -109,7 +117,7 @@ def test_nbgrader_round_trip(lesson, round_trips):
     result = round_trips[lesson]
     if isinstance(result, BaseException):
         raise result
-    scores, student_text, handed_out = result
+    scores, student_text, handed_out, feedback = result
     assert '### BEGIN SOLUTION' not in student_text
     assert 'raise NotImplementedError()' in student_text
     assert graded_cells(handed_out) == graded_cells(lesson)
@@ -118,3 +126,7 @@ def test_nbgrader_round_trip(lesson, round_trips):
     assert scores['learner'] == {k: 0 for k in points}, (
         'an unanswered exercise scored: {}'.format(
             {k: v for k, v in scores['learner'].items() if v}))
+    # ... and each check told the learner why, rather than failing on a NameError
+    unclear = {k: v for k, v in feedback.items()
+               if len(v) != 1 or 'not answered yet' not in v[0]}
+    assert not unclear, 'checks that do not say "not answered yet": {}'.format(unclear)

@@ -99,6 +99,9 @@ def checking(what):
         raise
     except NotImplementedError:
         raise _not_answered(what) from None
+    except NameError as e:
+        raise ExerciseFailed('{} raised NameError: {}. If your answer cell defines that name, '
+                             'run that cell first.'.format(what, e)) from e
     except Exception as e:
         raise ExerciseFailed('{} raised {}: {}'.format(what, type(e).__name__, e)) from e
 
