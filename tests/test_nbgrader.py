@@ -70,7 +70,9 @@ def round_trip(lesson, folder):
         'c = get_config()\n'
         'c.CourseDirectory.root = {!r}\n'
         'c.CourseDirectory.db_url = {!r}\n'
-        'c.Execute.timeout = 300\n'.format(str(course), db))
+        'c.Execute.timeout = 300\n'
+        "c.Exporter.preprocessors = ['teachgrad.exercises.course.UnfoldAnswers']\n"
+        .format(str(course), db))
 
     run_nbgrader(course, 'generate_assignment', name, '--force')
     handed_out = course / 'release' / name / lesson.name
@@ -121,6 +123,10 @@ def test_nbgrader_round_trip(lesson, round_trips):
     assert '### BEGIN SOLUTION' not in student_text
     assert 'raise NotImplementedError()' in student_text
     assert graded_cells(handed_out) == graded_cells(lesson)
+    # the learners' answer cells are handed out unfolded
+    answers = [c for c in json.loads(student_text)['cells']
+               if c['metadata'].get('nbgrader', {}).get('solution')]
+    assert answers and not any('jupyter' in c['metadata'] for c in answers)
     points = graded_cells(lesson)
     assert scores['solution'] == points, 'the stored solutions lose points'
     assert scores['learner'] == {k: 0 for k in points}, (
