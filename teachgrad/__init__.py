@@ -39,6 +39,7 @@ _SUBMODULES = {
     'links', 'optimizers', 'optimizer', 'optimizer_hooks', 'serializers',
     'datasets', 'dataset', 'iterators', 'training', 'gradient_check',
     'initializers', 'link', 'reporter', 'utils', 'viz', 'widgets', 'backprop',
+    'exercises',
 }
 _SUBMODULES |= {'backends', 'testing'}   # devices (backends.cuda); test helpers
 _ALIASES = {'cuda': 'teachgrad.backends.cuda'}   # Chainer's old chainer.cuda
