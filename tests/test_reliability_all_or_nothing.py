@@ -196,6 +196,22 @@ def test_lazy_convolution_undoes_W_when_the_forward_fails():
             conv(np.ones((1, 3, 5, 5), np.float32))
 
 
+def test_lazy_batch_normalization_undoes_its_statistics_when_the_first_call_fails(monkeypatch):
+    from teachgrad.links import batch_normalization as bn_module
+    bn = L.BatchNormalization(None)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError('the forward failed')
+    with monkeypatch.context() as m:
+        m.setattr(bn_module, 'batch_normalization', broken)
+        with Unchanged(bn):
+            with pytest.raises(RuntimeError, match='the forward failed'):
+                bn(np.ones((2, 3, 4), np.float32))
+    assert bn.avg_mean is None and bn.gamma.data is None and bn.beta.data is None
+    y = bn(np.arange(12, dtype=np.float32).reshape(4, 3))      # a correct call still works
+    assert y.shape == (4, 3) and bn.avg_mean.shape == (3,) and bn.gamma.shape == (3,)
+
+
 @settings(max_examples=30, deadline=None)
 @given(features=st.integers(1, 5), dtype=st.sampled_from([np.float64, np.int32]))
 def test_lazy_linear_undoes_W_when_the_forward_fails(features, dtype):

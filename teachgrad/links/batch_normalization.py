@@ -20,6 +20,7 @@ from teachgrad import initializers
 from teachgrad.configuration import config
 from teachgrad.functions.normalization import batch_normalization, fixed_batch_normalization
 from teachgrad.link import Link
+from teachgrad.links import _lazy
 from teachgrad.variable import Parameter
 
 
@@ -93,7 +94,24 @@ class BatchNormalization(Link):
         """Normalize ``x``; with ``finetune=True`` the running averages become
         plain averages over all batches seen so far."""
         if self.avg_mean is None:
-            self._initialize_params(self._feature_shape(x))
+            return self._first_call(x, finetune)
+        return self._normalize(x, finetune)
+
+    def _first_call(self, x, finetune):
+        # The statistics and gamma/beta take their shape from the first input;
+        # if that call fails they go back to unbuilt, so a correct call after
+        # it still works (see links/_lazy.py).
+        params = [p for p in (self.gamma, self.beta) if p is not None and p.data is None]
+        n = self.N
+        try:
+            return _lazy.first_call(params, lambda: self._initialize_params(self._feature_shape(x)),
+                                    lambda: self._normalize(x, finetune))
+        except BaseException:
+            self.avg_mean = self.avg_var = None
+            self.N = n
+            raise
+
+    def _normalize(self, x, finetune):
         xp = self.xp
         gamma = self.gamma if self.gamma is not None else xp.ones_like(self.avg_mean)
         beta = self.beta if self.beta is not None else xp.zeros_like(self.avg_mean)
