@@ -123,20 +123,23 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
 
 class MeanSquaredError(FunctionNode):
     label = 'mean_squared_error'
+    double_backprop = True
 
     def forward(self, x0, x1):
         if x0.shape != x1.shape:
             raise ValueError('mean_squared_error: x0 has shape {} and x1 has shape {}; '
                              'they must be equal.'.format(x0.shape, x1.shape))
         xp = backend.get_array_module(x0)
-        self.diff = diff = x0 - x1
+        self.x0, self.x1 = x0, x1
+        diff = x0 - x1
         d = diff.ravel()
         return xp.asarray(d.dot(d) / max(d.size, 1), dtype=diff.dtype)
 
     chain_rule = ('2 · ({0} - {1}) · {gy} / n', '-2 · ({0} - {1}) · {gy} / n')
 
     def backward(self, gy):
-        gx0 = self.diff * (gy * (2.0 / max(self.diff.size, 1)))
+        diff = self.x0 - self.x1
+        gx0 = diff * (gy * (2.0 / max(diff.size, 1)))
         return gx0, -gx0
 
 
