@@ -227,9 +227,10 @@ def _softmax_cross_entropy_backward(plain_backward):
     """Replaces SoftmaxCrossEntropy.backward after the short road of forward:
     softmax minus one at each right class, scaled in place."""
     from teachgrad import backend
+    from teachgrad.variable import Variable
 
     def backward(self, gy):
-        if getattr(self, 'valid', True) is not None or not backend.is_array(gy):
+        if getattr(self, 'valid', True) is not None or isinstance(gy, Variable):
             return plain_backward(self, gy)
         xp = backend.get_array_module(gy)
         y, t = self.y, self.t
@@ -352,7 +353,7 @@ def _scene_digraph(plain_scene_digraph):
             body.append('\t{} -> {}{}\n'.format(
                 a, b, hidden if a in invisible or b in invisible else ''))
         if legend:
-            dot.add_legend(g)
+            dot.add_legend(g, scene)
         return g
     scene_digraph.__doc__ = plain_scene_digraph.__doc__
     return scene_digraph

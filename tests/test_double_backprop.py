@@ -239,3 +239,32 @@ def test_the_stepper_steps_walk_a_double_backprop():
     assert [s.function.label for s in steps] == ['*', 'sin']
     assert all(isinstance(g, Variable) for s in steps for g in s.grad_inputs if g is not None)
     np.testing.assert_allclose(x.grad, np.sin(2.0) + 2.0 * np.cos(2.0))
+
+
+def _tanh_derivative(n):
+    x = Variable(np.array([1.0]), name='x')
+    g = F.tanh(x)
+    for _ in range(n):
+        g, = teachgrad.grad([g], [x], enable_double_backprop=True)
+    return x, g
+
+
+def test_the_picture_of_a_grad_styles_backward_functions_apart():
+    from teachgrad import viz
+    x, g = _tanh_derivative(2)
+    source = viz.to_dot(g, legend=True)
+    assert 'dashed' in source and 'made by backward' in source
+    forward_only = viz.to_dot(F.tanh(Variable(np.array([1.0]))), legend=True)
+    assert 'made by backward' not in forward_only
+
+
+def test_the_eighth_derivative_of_tanh_draws_in_time():
+    import time
+    from teachgrad import viz
+    x, g = _tanh_derivative(8)
+    n_functions = len(teachgrad.backprop.walk([g.node]))
+    assert n_functions > 1000                   # it grows fast (DeZero counts 2571)
+    start = time.perf_counter()
+    svg = viz.draw(g)._repr_svg_()
+    assert time.perf_counter() - start < 20
+    assert svg.lstrip().startswith('<')
