@@ -105,6 +105,10 @@ CASES = {
     'identity': (F.identity, lambda: (_u(2, 3),)),
     'hstack': (lambda a, b: F.hstack((a, b)), lambda: (_u(2, 3), _u(2, 1))),
     'vstack': (lambda a, b: F.vstack((a, b)), lambda: (_u(2, 3), _u(1, 3))),
+    'dstack': (lambda a, b: F.dstack((a, b)), lambda: (_u(2, 3, 1), _u(2, 3, 2))),
+    'relu6': (F.relu6, lambda: (_away_from_zero(2, 3) * 4,)),
+    'get_item': (lambda x: x[1], lambda: (_u(2, 3),)),
+    'get_item_repeated': (lambda x: x[[0, 0, 1], 1:], lambda: (_u(2, 3),)),
     'moveaxis': (lambda x: F.moveaxis(x, 0, 2), lambda: (_u(2, 3, 4),)),
     'broadcast': (lambda a, b: F.broadcast(a, b)[0], lambda: (_u(1, 3), _u(2, 1))),
     'where': (lambda a, b: F.where(np.array([[True, False, True]] * 2), a, b),
@@ -268,3 +272,35 @@ def test_the_eighth_derivative_of_tanh_draws_in_time():
     svg = viz.draw(g)._repr_svg_()
     assert time.perf_counter() - start < 20
     assert svg.lstrip().startswith('<')
+
+
+def _function_classes():
+    import inspect
+    import teachgrad.functions as functions_package
+    import pkgutil
+    import importlib
+    found = set()
+    for info in pkgutil.iter_modules(functions_package.__path__):
+        module = importlib.import_module('teachgrad.functions.' + info.name)
+        for obj in vars(module).values():
+            if inspect.isclass(obj) and issubclass(obj, teachgrad.FunctionNode) \
+                    and obj.__module__.startswith('teachgrad.functions'):
+                found.add(obj)
+    return found
+
+
+def test_every_function_that_claims_double_backprop_is_checked_here():
+    exercised = set()
+    for func, make in CASES.values():
+        np.random.seed(0)
+        xs = [Variable(x) for x in make()]
+        ys = func(*xs)
+        ys = ys if isinstance(ys, tuple) else (ys,)
+        gxs = teachgrad.grad(list(ys), xs, grad_outputs=[Variable(np.ones_like(y.data)) for y in ys],
+                             enable_double_backprop=True)
+        roots = [v.node for v in list(ys) + gxs if v is not None]
+        exercised.update(type(f) for f in teachgrad.backprop.walk(roots))
+    claimed = {cls for cls in _function_classes()
+               if getattr(cls, 'double_backprop', False) and not cls.__name__.startswith('_')}
+    missing = sorted(cls.__name__ for cls in claimed - exercised)
+    assert not missing, missing

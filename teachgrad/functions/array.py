@@ -127,6 +127,7 @@ def transpose(x, axes=None):
 
 
 class GetItem(FunctionNode):
+    double_backprop = True
 
     def __init__(self, index):
         if isinstance(index, list):
@@ -147,12 +148,30 @@ class GetItem(FunctionNode):
     chain_rule = ('{gy} put back where it was taken, 0 elsewhere',)
 
     def backward(self, gy):
-        node = self.inputs[0]
+        put_back = PutBack(self.index, self.inputs[0].shape)
+        # On arrays, its forward is the computation; on Variables (a double
+        # backprop), a node of the graph, whose own backward is [index] again.
+        return put_back.forward(gy) if backend.is_array(gy) else put_back.apply((gy,))[0]
+
+
+class PutBack(FunctionNode):
+    """The backward of ``x[index]``: ``gy`` added into zeros of x's shape."""
+    double_backprop = True
+    label = 'put back'
+    chain_rule = ('{gy}[index]',)
+
+    def __init__(self, index, shape):
+        self.index, self.shape = index, shape
+
+    def forward(self, gy):
         xp = backend.get_array_module(gy)
-        gx = xp.zeros(node.shape, dtype=gy.dtype)
+        gx = xp.zeros(self.shape, dtype=gy.dtype)
         # add.at sums the gradient of an element picked several times (x[[0, 0]]).
         backend.scatter_add(xp, gx, self.index, gy)
         return gx
+
+    def backward(self, ggx):
+        return ggx[self.index]
 
 
 def _index_label(index):
