@@ -119,6 +119,14 @@ CASES = {
     'linear': (F.linear, lambda: (_u(4, 3), _u(2, 3), _u(2))),
     'linear_nobias': (F.linear, lambda: (_u(4, 3), _u(2, 3))),
     'linear_4d': (F.linear, lambda: (_u(2, 3, 2), _u(2, 6))),
+    'softmax_cross_entropy': (
+        lambda x: F.softmax_cross_entropy(x, np.array([0, 2, -1, 1]),
+                                          enable_double_backprop=True),
+        lambda: (_u(4, 3),)),
+    'softmax_cross_entropy_no_reduce': (
+        lambda x: F.softmax_cross_entropy(x, np.array([0, 2, -1, 1]), reduce='no',
+                                          enable_double_backprop=True),
+        lambda: (_u(4, 3),)),
     'mean_squared_error': (F.mean_squared_error, lambda: (_u(2, 3), _u(2, 3))),
 }
 
@@ -304,3 +312,18 @@ def test_every_function_that_claims_double_backprop_is_checked_here():
                if getattr(cls, 'double_backprop', False) and not cls.__name__.startswith('_')}
     missing = sorted(cls.__name__ for cls in claimed - exercised)
     assert not missing, missing
+
+
+@pytest.mark.parametrize('kwargs', [{}, {'reduce': 'no'}, {'normalize': False},
+                                    {'class_weight': np.array([1.0, 2.0, 0.5])}])
+def test_softmax_cross_entropy_for_double_backprop_is_the_same_loss(kwargs):
+    np.random.seed(3)
+    x = np.random.randn(4, 3)
+    t = np.array([0, 2, -1, 1])
+    fused = F.softmax_cross_entropy(x, t, **kwargs)
+    composed = F.softmax_cross_entropy(x, t, enable_double_backprop=True, **kwargs)
+    np.testing.assert_allclose(composed.data, fused.data, rtol=1e-12, atol=1e-12)
+    xv = Variable(x)
+    loss = F.softmax_cross_entropy(xv, t, **kwargs)
+    with pytest.raises(NotImplementedError, match='enable_double_backprop=True'):
+        teachgrad.grad([F.sum(loss)], [xv], enable_double_backprop=True)

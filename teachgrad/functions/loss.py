@@ -36,6 +36,9 @@ def _check_labels(name, x, t, expected_shape):
 
 class SoftmaxCrossEntropy(FunctionNode):
     label = 'softmax_cross_entropy'
+    first_order_reason = ('its backward uses the softmax kept from forward; call '
+                          'F.softmax_cross_entropy(x, t, enable_double_backprop=True), '
+                          'which builds the loss from functions that support it')
 
     def __init__(self, normalize=True, class_weight=None, ignore_label=-1,
                  reduce='mean'):
@@ -92,6 +95,25 @@ class SoftmaxCrossEntropy(FunctionNode):
         return gx, None
 
 
+def _softmax_cross_entropy_composed(x, t, normalize, class_weight, ignore_label, reduce):
+    """The same loss as SoftmaxCrossEntropy, from functions that support double backprop."""
+    from teachgrad.functions.activation import log_softmax
+    from teachgrad.functions.reduction import sum as sum_
+    t = t.data if hasattr(t, 'creator') else t
+    x_data = x.data if hasattr(x, 'creator') else x
+    xp = backend.get_array_module(x_data)
+    classes = xp.arange(x_data.shape[1]).reshape((1, -1) + (1,) * (x_data.ndim - 2))
+    valid = t != ignore_label
+    weight = ((classes == t[:, None]) & valid[:, None]).astype(x_data.dtype)
+    if class_weight is not None:
+        weight = weight * class_weight.reshape(classes.shape).astype(x_data.dtype)
+    picked = log_softmax(x, axis=1) * weight
+    if reduce == 'no':
+        return -sum_(picked, axis=1)
+    count = int(valid.sum()) if normalize else len(t)
+    return sum_(picked) * (-1.0 / max(count, 1))
+
+
 def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=None,
                           ignore_label=-1, reduce='mean', enable_double_backprop=False):
     """Cross entropy between ``softmax(x)`` and the integer labels ``t``.
@@ -106,6 +128,9 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
             loss of each class.
         reduce: ``'mean'`` gives one number; ``'no'`` gives the loss of
             each example (0 where ignored).
+        enable_double_backprop: build the loss from ``log_softmax`` and
+            masks, functions whose backward can be differentiated again (the
+            default, one fused function, is faster but first-order only).
 
     >>> import numpy as np
     >>> x = np.array([[2., 0.], [0., 2.]], dtype=np.float32)
@@ -115,8 +140,10 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
     >>> softmax_cross_entropy(x, t, reduce='no').data
     array([0.12692805, 0.        ], dtype=float32)
     """
-    # cache_score and enable_double_backprop are accepted for Chainer
-    # compatibility: teachgrad always keeps the softmax and has no double backprop.
+    # cache_score is accepted for Chainer compatibility: teachgrad always keeps the softmax.
+    if enable_double_backprop:
+        return _softmax_cross_entropy_composed(x, t, normalize, class_weight, ignore_label,
+                                               reduce)
     return SoftmaxCrossEntropy(normalize, class_weight, ignore_label,
                                reduce).apply((x, t))[0]
 
