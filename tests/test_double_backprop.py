@@ -127,6 +127,11 @@ CASES = {
         lambda x: F.softmax_cross_entropy(x, np.array([0, 2, -1, 1]), reduce='no',
                                           enable_double_backprop=True),
         lambda: (_u(4, 3),)),
+    'squared_error': (F.squared_error, lambda: (_u(2, 3), _u(2, 3))),
+    'absolute_error': (F.absolute_error, lambda: (_u(2, 3), _u(2, 3) + 3)),
+    'mean_absolute_error': (F.mean_absolute_error, lambda: (_u(2, 3), _u(2, 3) + 3)),
+    'dropout': (lambda x: F.dropout(x, 0.5, mask=np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])),
+                lambda: (_u(2, 3),)),
     'mean_squared_error': (F.mean_squared_error, lambda: (_u(2, 3), _u(2, 3))),
 }
 

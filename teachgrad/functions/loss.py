@@ -249,14 +249,16 @@ def _check_mean_or_no(name, reduce):
 class SquaredError(FunctionNode):
     label = 'squared_error'
     chain_rule = 'gx0 = 2 · (x0 - x1) · gy, gx1 = -gx0'
+    double_backprop = True
 
     def forward(self, x0, x1):
         _check_same('squared_error', x0, x1)
-        self.diff = diff = x0 - x1
+        self.x0, self.x1 = x0, x1      # the inputs themselves, for a double backprop
+        diff = x0 - x1
         return diff * diff
 
     def backward(self, gy):
-        gx0 = gy * self.diff * 2
+        gx0 = gy * (self.x0 - self.x1) * 2
         return gx0, -gx0
 
 
@@ -281,6 +283,7 @@ def squared_difference(x1, x2):
 
 
 class MeanAbsoluteError(FunctionNode):
+    double_backprop = True
     label = 'mean_absolute_error'
     chain_rule = 'gx0 = sign(x0 - x1) · gy / n, gx1 = -gx0'
 
@@ -757,6 +760,7 @@ def gaussian_nll(x, mean, ln_var, reduce='sum'):
 
 
 class AbsoluteError(FunctionNode):
+    double_backprop = True
     label = 'absolute_error'
     chain_rule = 'gx0 = sign(x0 - x1) · gy, gx1 = -gx0'
 

@@ -7,7 +7,6 @@
 array([[1.],
        [1.]], dtype=float32)
 """
-from teachgrad import backend
 from teachgrad.function_node import FunctionNode
 from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to
