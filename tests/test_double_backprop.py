@@ -71,6 +71,8 @@ CASES = {
     'log2': (F.log2, lambda: (_pos(2, 3),)),
     'log10': (F.log10, lambda: (_pos(2, 3),)),
     'rsqrt': (F.rsqrt, lambda: (_pos(2, 3),)),
+    'logsumexp': (F.logsumexp, lambda: (_u(2, 3),)),
+    'logsumexp_axis': (lambda x: F.logsumexp(x, axis=1), lambda: (_u(2, 3),)),
     # activation
     'tanh': (F.tanh, lambda: (_u(2, 3),)),
     'sigmoid': (F.sigmoid, lambda: (_u(2, 3),)),

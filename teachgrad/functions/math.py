@@ -580,6 +580,7 @@ def expm1(x):
 
 
 class LogSumExp(FunctionNode):
+    double_backprop = True
     label = 'logsumexp'
     chain_rule = 'gx = gy · softmax(x) over the summed axes'
 
@@ -599,14 +600,17 @@ class LogSumExp(FunctionNode):
         # Subtracting the max keeps exp from overflowing; it is added back after.
         m = x.max(axis=axes, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
-        self.y = y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        self.kept_shape = y.shape           # the result with the summed axes kept, as 1s
         self.x = x
-        return y.reshape([n for i, n in enumerate(y.shape)
-                          if axes is not None and i not in axes])
+        # The output itself is kept (not a reshaped copy), so a double backprop finds it.
+        self.y = y.reshape([n for i, n in enumerate(y.shape)
+                            if axes is not None and i not in axes])
+        return self.y
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        return gy.reshape(self.y.shape) * xp.exp(self.x - self.y)
+        shape = self.kept_shape
+        return gy.reshape(shape) * ops.exp(self.x - self.y.reshape(shape))
 
 
 def logsumexp(x, axis=None):
