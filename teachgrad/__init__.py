@@ -24,6 +24,10 @@ from teachgrad.backend import get_array_module  # NOQA
 from teachgrad.backend import get_device, using_device, get_dtype  # NOQA
 from teachgrad import functions  # NOQA
 from teachgrad import _fast  # NOQA
+from teachgrad import double_backprop  # NOQA
+from teachgrad.double_backprop import grad  # NOQA
+
+double_backprop.install()  # Variable.copy, which a double backprop's grads use
 
 _fast.install_loaded()     # the speed paths; TEACHGRAD_FAST=0 keeps the plain code
 

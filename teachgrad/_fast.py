@@ -102,7 +102,10 @@ def _apply(plain_apply):
         n._variable = ref(v)
         n.shape = y.shape
         n.dtype = y.dtype
-        n.data = y if y.size <= DISPLAY_KEEP_SIZE else None
+        if y.size <= DISPLAY_KEEP_SIZE:
+            n.data, n.array_ref = y, None
+        else:
+            n.data, n.array_ref = None, ref(y)
         return v
 
     def apply(self, inputs):
@@ -224,9 +227,10 @@ def _softmax_cross_entropy_backward(plain_backward):
     """Replaces SoftmaxCrossEntropy.backward after the short road of forward:
     softmax minus one at each right class, scaled in place."""
     from teachgrad import backend
+    from teachgrad.variable import Variable
 
     def backward(self, gy):
-        if getattr(self, 'valid', True) is not None:
+        if getattr(self, 'valid', True) is not None or isinstance(gy, Variable):
             return plain_backward(self, gy)
         xp = backend.get_array_module(gy)
         y, t = self.y, self.t
@@ -254,9 +258,10 @@ def _linear_forward(plain_forward):
 def _linear_backward(plain_backward):
     """Replaces LinearFunction.backward: the grad of an input that needs none
     (the data fed to the first layer) is not computed."""
+    from numpy import ndarray
     def backward(self, gy):
         x_node = self.inputs[0]
-        if x_node.requires_grad:
+        if x_node.requires_grad or self.x.ndim != 2 or type(gy) is not ndarray:
             return plain_backward(self, gy)
         gW = gy.T @ self.x
         if len(self.inputs) == 3:
@@ -348,7 +353,7 @@ def _scene_digraph(plain_scene_digraph):
             body.append('\t{} -> {}{}\n'.format(
                 a, b, hidden if a in invisible or b in invisible else ''))
         if legend:
-            dot.add_legend(g)
+            dot.add_legend(g, scene)
         return g
     scene_digraph.__doc__ = plain_scene_digraph.__doc__
     return scene_digraph

@@ -18,6 +18,7 @@ import operator
 
 from teachgrad import backend
 from teachgrad import checks
+from teachgrad import double_backprop
 from teachgrad import function_styles
 
 
@@ -69,7 +70,7 @@ class BackwardStep(collections.namedtuple(
         return '<BackwardStep {}: {}>'.format(self.index, self.function.label)
 
 
-def backward_steps(y, retain_grad=False):
+def backward_steps(y, retain_grad=False, enable_double_backprop=False):
     """Yield one :class:`BackwardStep` per function node, outputs before inputs.
 
     Functions run in the order of :func:`walk` with ``backward=True``, so a
@@ -79,12 +80,15 @@ def backward_steps(y, retain_grad=False):
     only in this generator unless ``retain_grad`` keeps them.
 
     A backward that fails halfway puts every grad it changed back as it was.
+    With ``enable_double_backprop`` each backward runs on Variables and so
+    records its own graph (``double_backprop.py``).
     """
     touched = [(y, y._grad)]        # (variable, its grad before this backward)
-    return checks.undo_grads_on_failure(_steps(y, retain_grad, touched), touched)
+    run = double_backprop.backward if enable_double_backprop else function_styles.backward
+    return checks.undo_grads_on_failure(_steps(y, retain_grad, touched, run), touched)
 
 
-def _steps(y, retain_grad, touched):
+def _steps(y, retain_grad, touched, run_backward):
     root = y.node
     seed = _seed_grad(y)
     root.grad_state = 'seed'
@@ -99,7 +103,7 @@ def _steps(y, retain_grad, touched):
         gys = _grads_of(outputs, grads)
         if gys is None:
             continue                                # no grad reached f
-        gxs = function_styles.backward(f, gys)      # f._backward, + hooks: a grad per input
+        gxs = run_backward(f, gys)          # f._backward, + hooks: a grad per input
         count += 1
         f.backward_order = count
         for node in outputs:
@@ -117,7 +121,7 @@ def _seed_grad(y):
         y.grad = y.xp.ones_like(y.data)
     if y.grad is None:
         checks.warn_no_seed(y)
-    return y.grad
+    return y._grad      # an array, or a Variable (grad_var) for a double backprop
 
 
 def _grads_of(outputs, grads):

@@ -220,3 +220,69 @@ def _compare(what, x, num, ana, atol, rtol):
             'check_backward: the gradient of {} is wrong: max abs difference {:.6g} '
             '(atol={:g}, rtol={:g})\nnumerical grad:\n{}\nanalytical grad (from '
             'backward):\n{}'.format(what, diff.max(), atol, rtol, num_c, ana_c))
+
+
+def check_double_backward(func, x_data, y_grad, x_grad_grad, params=(), params_grad_grad=(),
+                          eps=1e-3, atol=1e-4, rtol=1e-3, no_grads=None, dtype=None,
+                          detect_nondifferentiable=False):
+    """Raise AssertionError if the gradient of ``func``'s gradient is wrong.
+
+    The first-order backward, run with ``enable_double_backprop=True``, is a
+    function of the inputs and the output grads: ``(x, gy) -> (gx, gparams)``.
+    This checks *its* backward with :func:`check_backward`, so the grads of
+    ``gx`` with respect to ``x`` and ``gy`` (second derivatives) are compared
+    with numerical ones.
+
+    Args:
+        func, x_data, params, eps, atol, rtol, no_grads, dtype: as for
+            :func:`check_backward`.
+        y_grad: the output grads (an array or a tuple; None for a size-1
+            output), which are inputs of the first-order backward here.
+        x_grad_grad: the grads arriving at each input's grad ``gx``.
+        params_grad_grad: the grads arriving at each parameter's grad.
+        detect_nondifferentiable: accepted for compatibility; teachgrad's
+            numerical derivative does not look for kinks.
+
+    >>> import numpy as np
+    >>> import teachgrad.functions as F
+    >>> x = np.array([0.3, -1.2])
+    >>> check_double_backward(F.tanh, x, np.ones(2), np.ones(2))   # silent when right
+    """
+    from teachgrad.configuration import force_backprop_mode
+    from teachgrad.double_backprop import grad
+    x_data = _as_tuple(x_data)
+    params = _as_tuple(params)
+    n_x = len(x_data)
+    if y_grad is None:
+        with no_backprop_mode():
+            ys = _as_tuple(func(*[Variable(x) for x in x_data]))
+        y_grad = tuple(y.xp.ones_like(y.data) for y in ys)
+    y_grad = _as_tuple(y_grad)
+    x_grad_grad = _as_tuple(x_grad_grad)
+    params_grad_grad = _as_tuple(params_grad_grad)
+    if len(x_grad_grad) != n_x:
+        raise ValueError('check_double_backward: x_grad_grad has {} arrays for {} inputs'
+                         .format(len(x_grad_grad), n_x))
+    if len(params_grad_grad) != len(params):
+        raise ValueError('check_double_backward: params_grad_grad has {} arrays for {} '
+                         'params'.format(len(params_grad_grad), len(params)))
+    if no_grads is None:
+        no_grads = [x.dtype.kind != 'f' for x in x_data]
+    wanted = [i for i in range(n_x) if not no_grads[i]]
+
+    def first_order_grad(*inputs):
+        xs, gys = inputs[:n_x], inputs[n_x:]
+        with force_backprop_mode():
+            ys = _as_tuple(func(*xs))
+            gxs = grad(list(ys), [xs[i] for i in wanted] + list(params),
+                       grad_outputs=list(gys), enable_double_backprop=True)
+        out = []
+        for g, target in zip(gxs, [xs[i] for i in wanted] + list(params)):
+            out.append(Variable(target.xp.zeros_like(target.data), requires_grad=False)
+                       if g is None else g)
+        return tuple(out)
+
+    inputs = x_data + tuple(g for g in y_grad)
+    ggs = tuple(x_grad_grad[i] for i in wanted) + params_grad_grad
+    check_backward(first_order_grad, inputs, ggs, params=params, eps=eps, atol=atol,
+                   rtol=rtol, no_grads=list(no_grads) + [False] * len(y_grad), dtype=dtype)

@@ -35,7 +35,7 @@ class VariableNode:
     ``'retained'`` (``retain_grad=True``), ``'freed'`` (dropped) or None.
     """
     __slots__ = ('creator', 'rank', 'name', 'shape', 'dtype', 'requires_grad',
-                 'data', 'grad_state', '_variable', '__weakref__')
+                 'data', 'grad_state', '_variable', 'array_ref', '__weakref__')
 
     def __init__(self, variable, data, name, requires_grad):
         self.creator = None
@@ -48,11 +48,12 @@ class VariableNode:
 
     def _set_data(self, data):
         if data is None:
-            self.shape = self.dtype = self.data = None
+            self.shape = self.dtype = self.data = self.array_ref = None
         else:
             self.shape = data.shape
             self.dtype = data.dtype
             self.data = data if data.size <= DISPLAY_KEEP_SIZE else None
+            self.array_ref = None if self.data is not None else weakref.ref(data)  # double backprop
 
     def get_variable_or_none(self):
         """The Variable this node belongs to, or None once the learner dropped it."""
@@ -127,7 +128,8 @@ class Variable:
     @property
     def grad(self):
         """d(output)/d(this Variable) after backward, or None."""
-        return self._grad
+        g = self._grad      # a Variable (``grad_var``) after a double backprop
+        return g._data if type(g) is Variable else g
 
     @grad.setter
     def grad(self, g):
@@ -143,6 +145,8 @@ class Variable:
         Leaf grads accumulate across calls until :meth:`cleargrad`;
         intermediate grads are freed unless ``retain_grad=True``. A size-1
         output is seeded with 1; a bigger one needs ``y.grad`` set first.
+        ``enable_double_backprop=True`` records backward as a graph too
+        (``x.grad_var``), to differentiate again (``double_backprop.py``).
 
         >>> import numpy as np
         >>> x = Variable(np.array([3.], dtype=np.float32))
@@ -150,11 +154,7 @@ class Variable:
         >>> x.grad
         array([6.], dtype=float32)
         """
-        if enable_double_backprop:
-            raise NotImplementedError(
-                'teachgrad computes gradients with plain arrays, so gradients '
-                'of gradients (double backprop) are not supported.')
-        for _ in backprop.backward_steps(self, retain_grad):
+        for _ in backprop.backward_steps(self, retain_grad, enable_double_backprop):
             pass
 
     def unchain(self):

@@ -114,12 +114,16 @@ def item(self):
 
 
 def _grad_var(self):
-    """The grad wrapped in a Variable (or None)."""
-    return None if self._grad is None else Variable(self._grad)
+    """The grad as a Variable (or None): after a double backprop, the Variable
+    that backward computed, in the graph that computed it."""
+    g = self._grad
+    return g if g is None or isinstance(g, Variable) else Variable(g)
 
 
 def _set_grad_var(self, g):
-    self.grad = g
+    self.grad = g                       # checked as an array first
+    if isinstance(g, Variable):
+        self._grad = g                  # kept as given, graph and all
 
 
 def zerograd(self):

@@ -402,7 +402,9 @@ def test_functions_take_arrays_but_not_lists():
         F.exp([1.0])
 
 
-def test_double_backprop_is_refused_plainly():
-    y = Variable(f32(1)) * 2
-    with pytest.raises(NotImplementedError, match='double backprop'):
-        y.backward(enable_double_backprop=True)
+def test_double_backprop_keeps_float32_and_records_the_grad_graph():
+    x = Variable(f32(1))
+    y = x * x * 2
+    y.backward(enable_double_backprop=True)
+    assert x.grad.dtype == np.float32 and x.grad_var.dtype == np.float32
+    assert x.grad_var.creator is not None and x.grad.tolist() == [4.0]

@@ -13,9 +13,11 @@ array([0., 2.], dtype=float32)
 """
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 
 
 class Tanh(FunctionNode):
+    double_backprop = True
     label = 'tanh'
 
     def forward(self, x):
@@ -40,6 +42,7 @@ def tanh(x):
 
 
 class Sigmoid(FunctionNode):
+    double_backprop = True
     label = 'sigmoid'
 
     def forward(self, x):
@@ -66,6 +69,7 @@ def sigmoid(x):
 
 
 class ReLU(FunctionNode):
+    double_backprop = True
     label = 'relu'
 
     def forward(self, x):
@@ -75,7 +79,7 @@ class ReLU(FunctionNode):
     chain_rule = ('{gy} where {0} > 0, 0 elsewhere',)
 
     def backward(self, gy):
-        return gy * (self.y > 0)            # the slope is 1 where x > 0, else 0
+        return gy * (ops.data(self.y) > 0)            # the slope is 1 where x > 0, else 0
 
 
 def relu(x):
@@ -89,6 +93,7 @@ def relu(x):
 
 
 class LeakyReLU(FunctionNode):
+    double_backprop = True
 
     def __init__(self, slope=0.2):
         self.slope = slope
@@ -105,8 +110,7 @@ class LeakyReLU(FunctionNode):
     chain_rule = ('{gy} where {0} > 0, slope · {gy} elsewhere',)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        return xp.where(self.negative, gy * self.slope, gy)
+        return ops.where(self.negative, gy * self.slope, gy)
 
 
 def leaky_relu(x, slope=0.2):
@@ -126,6 +130,7 @@ def _check_axis(name, x, axis):
 
 
 class Softmax(FunctionNode):
+    double_backprop = True
     label = 'softmax'
 
     def __init__(self, axis=1):
@@ -146,7 +151,7 @@ class Softmax(FunctionNode):
     def backward(self, gy):
         y = self.y
         gx = y * gy
-        gx -= y * gx.sum(axis=self.axis, keepdims=True)
+        gx -= y * ops.sum(gx, axis=self.axis, keepdims=True)   # a new Variable for Variables
         return gx
 
 
@@ -168,6 +173,7 @@ def _log_softmax(x, axis):
 
 
 class LogSoftmax(FunctionNode):
+    double_backprop = True
     label = 'log_softmax'
 
     def __init__(self, axis=1):
@@ -181,8 +187,7 @@ class LogSoftmax(FunctionNode):
     chain_rule = ('{gy} - softmax({0}) · sum({gy})',)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        return gy - xp.exp(self.y) * gy.sum(axis=self.axis, keepdims=True)
+        return gy - ops.exp(self.y) * ops.sum(gy, axis=self.axis, keepdims=True)
 
 
 def log_softmax(x, axis=1):
@@ -205,6 +210,7 @@ def _arg_label(name, value, default):
 
 
 class Softplus(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = gy · sigmoid(beta · x)'
 
     def __init__(self, beta=1.0):
@@ -225,8 +231,7 @@ class Softplus(FunctionNode):
         return (xp.maximum(bx, 0) + xp.log1p(xp.exp(-abs(bx)))) * (1 / self.beta)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        return gy * (xp.tanh(self.x * (self.beta * 0.5)) * 0.5 + 0.5)
+        return gy * (ops.tanh(self.x * (self.beta * 0.5)) * 0.5 + 0.5)
 
 
 def softplus(x, beta=1.0):
@@ -240,6 +245,7 @@ def softplus(x, beta=1.0):
 
 
 class ELU(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = gy where x > 0, gy · alpha · exp(x) elsewhere'
 
     def __init__(self, alpha=1.0):
@@ -255,9 +261,9 @@ class ELU(FunctionNode):
         return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)) * self.alpha)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
         x = self.x
-        return xp.where(x > 0, gy, gy * xp.exp(xp.minimum(x, 0)) * self.alpha)
+        positive = ops.data(x) > 0
+        return ops.where(positive, gy, gy * ops.exp(ops.where(positive, 0, x)) * self.alpha)
 
 
 def elu(x, alpha=1.0):
@@ -272,6 +278,7 @@ def elu(x, alpha=1.0):
 
 
 class ClippedReLU(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = gy where 0 < x < z, 0 elsewhere'
 
     def __init__(self, z=20.0):
@@ -321,6 +328,7 @@ def relu6(x):
 
 
 class HardSigmoid(FunctionNode):
+    double_backprop = True
     label = 'hard_sigmoid'
     chain_rule = 'gx = 0.2 · gy where -2.5 < x < 2.5, 0 elsewhere'
 

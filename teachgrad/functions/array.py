@@ -12,11 +12,13 @@ import numpy
 
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to as _sum_to
 from teachgrad.utils import type_check
 
 
 class Reshape(FunctionNode):
+    double_backprop = True
     label = 'reshape'
 
     def __init__(self, shape):
@@ -96,6 +98,7 @@ def reshape(x, shape):
 
 
 class Transpose(FunctionNode):
+    double_backprop = True
     label = 'transpose'
 
     def __init__(self, axes=None):
@@ -124,6 +127,7 @@ def transpose(x, axes=None):
 
 
 class GetItem(FunctionNode):
+    double_backprop = True
 
     def __init__(self, index):
         if isinstance(index, list):
@@ -144,12 +148,30 @@ class GetItem(FunctionNode):
     chain_rule = ('{gy} put back where it was taken, 0 elsewhere',)
 
     def backward(self, gy):
-        node = self.inputs[0]
+        put_back = PutBack(self.index, self.inputs[0].shape)
+        # On arrays, its forward is the computation; on Variables (a double
+        # backprop), a node of the graph, whose own backward is [index] again.
+        return put_back.forward(gy) if backend.is_array(gy) else put_back.apply((gy,))[0]
+
+
+class PutBack(FunctionNode):
+    """The backward of ``x[index]``: ``gy`` added into zeros of x's shape."""
+    double_backprop = True
+    label = 'put back'
+    chain_rule = ('{gy}[index]',)
+
+    def __init__(self, index, shape):
+        self.index, self.shape = index, shape
+
+    def forward(self, gy):
         xp = backend.get_array_module(gy)
-        gx = xp.zeros(node.shape, dtype=gy.dtype)
+        gx = xp.zeros(self.shape, dtype=gy.dtype)
         # add.at sums the gradient of an element picked several times (x[[0, 0]]).
         backend.scatter_add(xp, gx, self.index, gy)
         return gx
+
+    def backward(self, ggx):
+        return ggx[self.index]
 
 
 def _index_label(index):
@@ -182,6 +204,7 @@ def get_item(x, index):
 
 
 class BroadcastTo(FunctionNode):
+    double_backprop = True
     label = 'broadcast_to'
 
     def __init__(self, shape):
@@ -213,6 +236,7 @@ def broadcast_to(x, shape):
 
 
 class SumTo(FunctionNode):
+    double_backprop = True
     label = 'sum_to'
 
     def __init__(self, shape):
@@ -224,8 +248,8 @@ class SumTo(FunctionNode):
     chain_rule = ('{gy} copied back to every summed element',)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        return xp.broadcast_to(gy, self.inputs[0].shape).copy()
+        g = ops.broadcast_to(gy, self.inputs[0].shape)
+        return g.copy() if backend.is_array(g) else g
 
 
 def sum_to(x, shape):
@@ -239,6 +263,7 @@ def sum_to(x, shape):
 
 
 class Concat(FunctionNode):
+    double_backprop = True
     label = 'concat'
 
     def __init__(self, axis=1):
@@ -269,9 +294,8 @@ class Concat(FunctionNode):
 
     def backward(self, gy):
         # Cut the gradient where the inputs were glued together.
-        xp = backend.get_array_module(gy)
         ends = numpy.cumsum([node.shape[self.axis] for node in self.inputs])[:-1]
-        return tuple(xp.split(gy, ends.tolist(), axis=self.axis))
+        return ops.split(gy, ends.tolist(), self.axis)
 
 
 def concat(xs, axis=1):
@@ -286,6 +310,7 @@ def concat(xs, axis=1):
 
 
 class Stack(FunctionNode):
+    double_backprop = True
     label = 'stack'
 
     def __init__(self, axis=0):
@@ -304,9 +329,8 @@ class Stack(FunctionNode):
     chain_rule = '{gy} cut back into the pieces'
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
         shape = self.inputs[0].shape
-        return tuple(g.reshape(shape) for g in xp.split(gy, len(self.inputs), self.axis))
+        return tuple(g.reshape(shape) for g in ops.split(gy, len(self.inputs), self.axis))
 
 
 def stack(xs, axis=0):
@@ -321,6 +345,7 @@ def stack(xs, axis=0):
 
 
 class SplitAxis(FunctionNode):
+    double_backprop = True
     label = 'split_axis'
 
     def __init__(self, indices_or_sections, axis):
@@ -346,7 +371,7 @@ class SplitAxis(FunctionNode):
         dtype = next(g.dtype for g in gys if g is not None)
         gys = [xp.zeros(s, dtype=dtype) if g is None else g
                for g, s in zip(gys, self.shapes)]
-        return xp.concatenate(gys, axis=self.axis)
+        return ops.concatenate(gys, self.axis)
 
 
 def split_axis(x, indices_or_sections, axis, force_tuple=True):
@@ -364,6 +389,7 @@ def split_axis(x, indices_or_sections, axis, force_tuple=True):
 
 
 class ExpandDims(FunctionNode):
+    double_backprop = True
     label = 'expand_dims'
 
     def __init__(self, axis):
@@ -392,6 +418,7 @@ def expand_dims(x, axis):
 
 
 class Squeeze(FunctionNode):
+    double_backprop = True
     label = 'squeeze'
 
     def __init__(self, axis=None):
@@ -432,6 +459,7 @@ def flatten(x):
 
 
 class Swapaxes(FunctionNode):
+    double_backprop = True
     label = 'swapaxes'
 
     def __init__(self, axis1, axis2):
@@ -443,7 +471,7 @@ class Swapaxes(FunctionNode):
     chain_rule = ('{gy} with the axes swapped back',)
 
     def backward(self, gy):
-        return gy.swapaxes(self.axis1, self.axis2)
+        return ops.swapaxes(gy, self.axis1, self.axis2)
 
 
 def swapaxes(x, axis1, axis2):
@@ -457,6 +485,7 @@ def swapaxes(x, axis1, axis2):
 
 
 class Tile(FunctionNode):
+    double_backprop = True
     label = 'tile'
 
     def __init__(self, reps):
@@ -474,7 +503,7 @@ class Tile(FunctionNode):
         x_shape = (1,) * (ndim - len(shape)) + tuple(shape)
         reps = (1,) * (ndim - len(self.reps)) + self.reps
         split = [n for pair in zip(reps, x_shape) for n in pair]
-        gx = gy.reshape(split).sum(axis=tuple(range(0, 2 * ndim, 2)))
+        gx = ops.sum(gy.reshape(split), axis=tuple(range(0, 2 * ndim, 2)))
         return gx.reshape(shape)
 
 
@@ -551,6 +580,7 @@ def cast(x, typ):
 
 
 class Identity(FunctionNode):
+    double_backprop = True
     label = 'identity'
 
     def forward(self, *xs):
@@ -581,6 +611,7 @@ class _Join(FunctionNode):
     Backward cuts the gradient where the blocks meet and gives each input
     back its own shape (numpy's ``atleast_Nd`` only added axes of length 1).
     """
+    double_backprop = True
     chain_rule = 'gy cut where the inputs were joined, each piece back in its input\'s shape'
     ndim = None             # subclasses: the inputs are first raised to this many axes
 
@@ -605,9 +636,8 @@ class _Join(FunctionNode):
         return xp.concatenate(raised, axis=axis)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
         sizes = [_atleast(node.shape, self.ndim)[self.axis] for node in self.inputs]
-        pieces = xp.split(gy, numpy.cumsum(sizes)[:-1].tolist(), axis=self.axis)
+        pieces = ops.split(gy, numpy.cumsum(sizes)[:-1].tolist(), self.axis)
         return tuple(g.reshape(node.shape) for g, node in zip(pieces, self.inputs))
 
 
@@ -734,6 +764,7 @@ def _axes_tuple(name, what, axes, ndim, shape):
 
 
 class Moveaxis(FunctionNode):
+    double_backprop = True
     label = 'moveaxis'
     chain_rule = 'gx = gy with the axes moved back'
 
@@ -750,7 +781,7 @@ class Moveaxis(FunctionNode):
         return backend.get_array_module(x).moveaxis(x, src, dst)
 
     def backward(self, gy):
-        return backend.get_array_module(gy).moveaxis(gy, self.destination, self.source)
+        return ops.moveaxis(gy, self.destination, self.source)
 
 
 def moveaxis(x, source, destination):
@@ -858,6 +889,7 @@ def separate(x, axis=0):
 
 
 class Broadcast(FunctionNode):
+    double_backprop = True
     label = 'broadcast'
     chain_rule = 'each gx = its gy summed over the axes that were broadcast'
 
@@ -1056,6 +1088,7 @@ def select_item(x, t):
 
 
 class Where(FunctionNode):
+    double_backprop = True
     label = 'where'
     chain_rule = 'gx = gy where condition, gy_y = gy elsewhere (summed back over broadcast axes)'
 
@@ -1102,6 +1135,7 @@ def where(condition, x, y):
 
 
 class Flip(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = gy flipped back'
 
     def __init__(self, axis):
@@ -1118,7 +1152,7 @@ class Flip(FunctionNode):
         return backend.get_array_module(x).flip(x, self.axis)
 
     def backward(self, gy):
-        return backend.get_array_module(gy).flip(gy, self.axis)
+        return ops.flip(gy, self.axis)
 
 
 def flip(x, axis):
@@ -1154,6 +1188,7 @@ def flipud(a):
 
 
 class Pad(FunctionNode):
+    double_backprop = True
     label = 'pad'
     chain_rule = 'gx = gy with the padding cut off'
 

@@ -12,6 +12,7 @@ array([24.], dtype=float32)
 from teachgrad import backend
 from teachgrad import checks
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.functions.constant_math import (  # NOQA: F401
     AddConstant, DivConstant, DivFromConstant, MulConstant, PowConstant, PowFromConstant,
     SubConstant, SubFromConstant)
@@ -23,6 +24,7 @@ from teachgrad.variable import Variable
 class _Binary(FunctionNode):
     """An elementwise operation of two arrays, which numpy broadcasts."""
     broadcasts = True
+    double_backprop = True      # each backward works on Variables too (double_backprop.py)
 
     def _check(self, a, b):
         if a.shape != b.shape:
@@ -96,14 +98,14 @@ class Pow(_Binary):
 
     def backward(self, gy):
         a, b = self.inputs
-        xp = backend.get_array_module(gy)
         ga = gy * self.b * self.a ** (self.b - 1)
-        gb = gy * self.y * xp.log(xp.where(self.a > 0, self.a, 1))  # log a; 0 where a <= 0
+        gb = gy * self.y * ops.log(ops.where(ops.data(self.a) > 0, self.a, 1))  # 0 if a <= 0
         return sum_to(ga, a.shape), sum_to(gb, b.shape)
 
 
 class Neg(FunctionNode):
     label = 'neg'
+    double_backprop = True
     chain_rule = ('-{gy}',)
 
     def forward(self, x):

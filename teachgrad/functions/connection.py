@@ -7,17 +7,17 @@
 array([[3., 3.]], dtype=float32)
 """
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 
 
 class LinearFunction(FunctionNode):
     label = 'Linear'
+    double_backprop = True
 
     def forward(self, x, W, b=None):
         _check_linear_inputs(x, W, b)
-        if x.ndim != 2:
-            x = x.reshape(len(x), -1)
-        self.x, self.W = x, W
-        y = x @ W.T
+        self.x, self.W = x, W       # the input itself, so a double backprop finds it
+        y = _flat(x) @ W.T
         if b is not None:
             y = y + b       # numpy promotes mixed dtypes (float32 W, float64 b -> float64)
         return y
@@ -26,10 +26,15 @@ class LinearFunction(FunctionNode):
 
     def backward(self, gy):
         gx = (gy @ self.W).reshape(self.inputs[0].shape)
-        gW = gy.T @ self.x
+        gW = gy.T @ _flat(self.x)
         if len(self.inputs) == 3:
-            return gx, gW, gy.sum(axis=0)
+            return gx, gW, ops.sum(gy, axis=0)
         return gx, gW
+
+
+def _flat(x):
+    """A batch of examples as a matrix: one row of features per example."""
+    return x if x.ndim == 2 else x.reshape(len(x), -1)
 
 
 def _check_linear_inputs(x, W, b):

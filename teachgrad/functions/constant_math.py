@@ -18,6 +18,7 @@ import numpy
 
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to
 
 
@@ -26,6 +27,7 @@ class _Constant(FunctionNode):
 
     ``_label`` is the label with ``{}`` where the constant goes.
     """
+    double_backprop = True
 
     def __init__(self, constant):
         self.constant = constant
@@ -147,7 +149,7 @@ class PowFromConstant(_Constant):
         c = xp.asarray(c, dtype=gy.dtype)
         with numpy.errstate(divide='ignore', invalid='ignore'):
             log_c = xp.where(c > 0, xp.log(xp.where(c > 0, c, 1)), xp.where(c == 0, 0, xp.nan))
-            return self._grad(gy * xp.where(c == 0, 0, self.y * log_c.astype(gy.dtype)))
+            return self._grad(gy * ops.where(c == 0, 0, self.y * log_c.astype(gy.dtype)))
 
 
 def _fmt(c):

@@ -36,6 +36,9 @@ def _check_labels(name, x, t, expected_shape):
 
 class SoftmaxCrossEntropy(FunctionNode):
     label = 'softmax_cross_entropy'
+    first_order_reason = ('its backward uses the softmax kept from forward; call '
+                          'F.softmax_cross_entropy(x, t, enable_double_backprop=True), '
+                          'which builds the loss from functions that support it')
 
     def __init__(self, normalize=True, class_weight=None, ignore_label=-1,
                  reduce='mean'):
@@ -92,6 +95,25 @@ class SoftmaxCrossEntropy(FunctionNode):
         return gx, None
 
 
+def _softmax_cross_entropy_composed(x, t, normalize, class_weight, ignore_label, reduce):
+    """The same loss as SoftmaxCrossEntropy, from functions that support double backprop."""
+    from teachgrad.functions.activation import log_softmax
+    from teachgrad.functions.reduction import sum as sum_
+    t = t.data if hasattr(t, 'creator') else t
+    x_data = x.data if hasattr(x, 'creator') else x
+    xp = backend.get_array_module(x_data)
+    classes = xp.arange(x_data.shape[1]).reshape((1, -1) + (1,) * (x_data.ndim - 2))
+    valid = t != ignore_label
+    weight = ((classes == t[:, None]) & valid[:, None]).astype(x_data.dtype)
+    if class_weight is not None:
+        weight = weight * class_weight.reshape(classes.shape).astype(x_data.dtype)
+    picked = log_softmax(x, axis=1) * weight
+    if reduce == 'no':
+        return -sum_(picked, axis=1)
+    count = int(valid.sum()) if normalize else len(t)
+    return sum_(picked) * (-1.0 / max(count, 1))
+
+
 def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=None,
                           ignore_label=-1, reduce='mean', enable_double_backprop=False):
     """Cross entropy between ``softmax(x)`` and the integer labels ``t``.
@@ -106,6 +128,9 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
             loss of each class.
         reduce: ``'mean'`` gives one number; ``'no'`` gives the loss of
             each example (0 where ignored).
+        enable_double_backprop: build the loss from ``log_softmax`` and
+            masks, functions whose backward can be differentiated again (the
+            default, one fused function, is faster but first-order only).
 
     >>> import numpy as np
     >>> x = np.array([[2., 0.], [0., 2.]], dtype=np.float32)
@@ -115,28 +140,33 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
     >>> softmax_cross_entropy(x, t, reduce='no').data
     array([0.12692805, 0.        ], dtype=float32)
     """
-    # cache_score and enable_double_backprop are accepted for Chainer
-    # compatibility: teachgrad always keeps the softmax and has no double backprop.
+    # cache_score is accepted for Chainer compatibility: teachgrad always keeps the softmax.
+    if enable_double_backprop:
+        return _softmax_cross_entropy_composed(x, t, normalize, class_weight, ignore_label,
+                                               reduce)
     return SoftmaxCrossEntropy(normalize, class_weight, ignore_label,
                                reduce).apply((x, t))[0]
 
 
 class MeanSquaredError(FunctionNode):
     label = 'mean_squared_error'
+    double_backprop = True
 
     def forward(self, x0, x1):
         if x0.shape != x1.shape:
             raise ValueError('mean_squared_error: x0 has shape {} and x1 has shape {}; '
                              'they must be equal.'.format(x0.shape, x1.shape))
         xp = backend.get_array_module(x0)
-        self.diff = diff = x0 - x1
+        self.x0, self.x1 = x0, x1
+        diff = x0 - x1
         d = diff.ravel()
         return xp.asarray(d.dot(d) / max(d.size, 1), dtype=diff.dtype)
 
     chain_rule = ('2 · ({0} - {1}) · {gy} / n', '-2 · ({0} - {1}) · {gy} / n')
 
     def backward(self, gy):
-        gx0 = self.diff * (gy * (2.0 / max(self.diff.size, 1)))
+        diff = self.x0 - self.x1
+        gx0 = diff * (gy * (2.0 / max(diff.size, 1)))
         return gx0, -gx0
 
 
@@ -219,14 +249,16 @@ def _check_mean_or_no(name, reduce):
 class SquaredError(FunctionNode):
     label = 'squared_error'
     chain_rule = 'gx0 = 2 · (x0 - x1) · gy, gx1 = -gx0'
+    double_backprop = True
 
     def forward(self, x0, x1):
         _check_same('squared_error', x0, x1)
-        self.diff = diff = x0 - x1
+        self.x0, self.x1 = x0, x1      # the inputs themselves, for a double backprop
+        diff = x0 - x1
         return diff * diff
 
     def backward(self, gy):
-        gx0 = gy * self.diff * 2
+        gx0 = gy * (self.x0 - self.x1) * 2
         return gx0, -gx0
 
 
@@ -251,6 +283,7 @@ def squared_difference(x1, x2):
 
 
 class MeanAbsoluteError(FunctionNode):
+    double_backprop = True
     label = 'mean_absolute_error'
     chain_rule = 'gx0 = sign(x0 - x1) · gy / n, gx1 = -gx0'
 
@@ -727,6 +760,7 @@ def gaussian_nll(x, mean, ln_var, reduce='sum'):
 
 
 class AbsoluteError(FunctionNode):
+    double_backprop = True
     label = 'absolute_error'
     chain_rule = 'gx0 = sign(x0 - x1) · gy, gx1 = -gx0'
 

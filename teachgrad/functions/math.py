@@ -17,10 +17,12 @@ import numpy
 
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to as _sum_to
 
 
 class Exp(FunctionNode):
+    double_backprop = True
     label = 'exp'
 
     def forward(self, x):
@@ -44,6 +46,7 @@ def exp(x):
 
 
 class Log(FunctionNode):
+    double_backprop = True
     label = 'log'
 
     def forward(self, x):
@@ -67,6 +70,7 @@ def log(x):
 
 
 class Sqrt(FunctionNode):
+    double_backprop = True
     label = 'sqrt'
 
     def forward(self, x):
@@ -90,6 +94,7 @@ def sqrt(x):
 
 
 class Square(FunctionNode):
+    double_backprop = True
     label = 'square'
 
     def forward(self, x):
@@ -113,6 +118,7 @@ def square(x):
 
 
 class Sin(FunctionNode):
+    double_backprop = True
     label = 'sin'
 
     def forward(self, x):
@@ -122,7 +128,7 @@ class Sin(FunctionNode):
     chain_rule = ('cos({0}) · {gy}',)
 
     def backward(self, gy):
-        return gy * backend.get_array_module(gy).cos(self.x)
+        return gy * ops.cos(self.x)
 
 
 def sin(x):
@@ -136,6 +142,7 @@ def sin(x):
 
 
 class Cos(FunctionNode):
+    double_backprop = True
     label = 'cos'
 
     def forward(self, x):
@@ -145,7 +152,7 @@ class Cos(FunctionNode):
     chain_rule = ('-sin({0}) · {gy}',)
 
     def backward(self, gy):
-        return -gy * backend.get_array_module(gy).sin(self.x)
+        return -gy * ops.sin(self.x)
 
 
 def cos(x):
@@ -159,6 +166,7 @@ def cos(x):
 
 
 class Absolute(FunctionNode):
+    double_backprop = True
     label = 'abs'
 
     def forward(self, x):
@@ -169,7 +177,7 @@ class Absolute(FunctionNode):
 
     def backward(self, gy):
         # The slope is -1 left of zero and +1 right of it; at zero we pick 0.
-        return gy * backend.get_array_module(gy).sign(self.x)
+        return gy * backend.get_array_module(gy).sign(ops.data(self.x))
 
 
 def absolute(x):
@@ -183,6 +191,7 @@ def absolute(x):
 
 
 class Clip(FunctionNode):
+    double_backprop = True
 
     def __init__(self, x_min, x_max):
         if not x_min < x_max:
@@ -235,6 +244,7 @@ def _check_pair(name, a, b):
 
 
 class Maximum(FunctionNode):
+    double_backprop = True
     label = 'maximum'
     chain_rule = 'gx1 = gy where x1 ≥ x2, gx2 = gy where x1 < x2 (ties go to x1)'
 
@@ -248,6 +258,7 @@ class Maximum(FunctionNode):
 
 
 class Minimum(FunctionNode):
+    double_backprop = True
     label = 'minimum'
     chain_rule = 'gx1 = gy where x1 ≤ x2, gx2 = gy where x1 > x2 (ties go to x1)'
 
@@ -522,6 +533,7 @@ def tensordot(a, b, axes=2):
 # -- log and exp near their awkward points ---------------------------------------
 
 class Log1p(FunctionNode):
+    double_backprop = True
     label = 'log1p'
     chain_rule = 'gx = gy / (1 + x)'
 
@@ -544,6 +556,7 @@ def log1p(x):
 
 
 class Expm1(FunctionNode):
+    double_backprop = True
     label = 'expm1'
     chain_rule = 'gx = gy · exp(x)'
 
@@ -553,7 +566,7 @@ class Expm1(FunctionNode):
         return xp.expm1(x)
 
     def backward(self, gy):
-        return gy * backend.get_array_module(gy).exp(self.x)
+        return gy * ops.exp(self.x)
 
 
 def expm1(x):
@@ -567,6 +580,7 @@ def expm1(x):
 
 
 class LogSumExp(FunctionNode):
+    double_backprop = True
     label = 'logsumexp'
     chain_rule = 'gx = gy · softmax(x) over the summed axes'
 
@@ -586,14 +600,17 @@ class LogSumExp(FunctionNode):
         # Subtracting the max keeps exp from overflowing; it is added back after.
         m = x.max(axis=axes, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
-        self.y = y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        self.kept_shape = y.shape           # the result with the summed axes kept, as 1s
         self.x = x
-        return y.reshape([n for i, n in enumerate(y.shape)
-                          if axes is not None and i not in axes])
+        # The output itself is kept (not a reshaped copy), so a double backprop finds it.
+        self.y = y.reshape([n for i, n in enumerate(y.shape)
+                            if axes is not None and i not in axes])
+        return self.y
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        return gy.reshape(self.y.shape) * xp.exp(self.x - self.y)
+        shape = self.kept_shape
+        return gy.reshape(shape) * ops.exp(self.x - self.y.reshape(shape))
 
 
 def logsumexp(x, axis=None):
@@ -620,6 +637,7 @@ def average(x, axis=None, weights=None, keepdims=False):
 # -- more elementwise math -------------------------------------------------------
 
 class Tan(FunctionNode):
+    double_backprop = True
     label = 'tan'
     chain_rule = 'gx = gy / cos(x)²'
 
@@ -628,7 +646,7 @@ class Tan(FunctionNode):
         return backend.get_array_module(x).tan(x)
 
     def backward(self, gy):
-        c = backend.get_array_module(gy).cos(self.x)
+        c = ops.cos(self.x)
         return gy / (c * c)
 
 
@@ -643,6 +661,7 @@ def tan(x):
 
 
 class Arcsin(FunctionNode):
+    double_backprop = True
     label = 'arcsin'
     chain_rule = 'gx = gy / sqrt(1 - x²)'
 
@@ -651,7 +670,7 @@ class Arcsin(FunctionNode):
         return backend.get_array_module(x).arcsin(x)
 
     def backward(self, gy):
-        return gy / backend.get_array_module(gy).sqrt(1 - self.x * self.x)
+        return gy / ops.sqrt(1 - self.x * self.x)
 
 
 def arcsin(x):
@@ -665,6 +684,7 @@ def arcsin(x):
 
 
 class Arccos(FunctionNode):
+    double_backprop = True
     label = 'arccos'
     chain_rule = 'gx = -gy / sqrt(1 - x²)'
 
@@ -673,7 +693,7 @@ class Arccos(FunctionNode):
         return backend.get_array_module(x).arccos(x)
 
     def backward(self, gy):
-        return -gy / backend.get_array_module(gy).sqrt(1 - self.x * self.x)
+        return -gy / ops.sqrt(1 - self.x * self.x)
 
 
 def arccos(x):
@@ -687,6 +707,7 @@ def arccos(x):
 
 
 class Arctan(FunctionNode):
+    double_backprop = True
     label = 'arctan'
     chain_rule = 'gx = gy / (1 + x²)'
 
@@ -709,6 +730,7 @@ def arctan(x):
 
 
 class Sinh(FunctionNode):
+    double_backprop = True
     label = 'sinh'
     chain_rule = 'gx = gy · cosh(x)'
 
@@ -717,7 +739,7 @@ class Sinh(FunctionNode):
         return backend.get_array_module(x).sinh(x)
 
     def backward(self, gy):
-        return gy * backend.get_array_module(gy).cosh(self.x)
+        return gy * ops.cosh(self.x)
 
 
 def sinh(x):
@@ -731,6 +753,7 @@ def sinh(x):
 
 
 class Cosh(FunctionNode):
+    double_backprop = True
     label = 'cosh'
     chain_rule = 'gx = gy · sinh(x)'
 
@@ -739,7 +762,7 @@ class Cosh(FunctionNode):
         return backend.get_array_module(x).cosh(x)
 
     def backward(self, gy):
-        return gy * backend.get_array_module(gy).sinh(self.x)
+        return gy * ops.sinh(self.x)
 
 
 def cosh(x):
@@ -753,6 +776,7 @@ def cosh(x):
 
 
 class Log2(FunctionNode):
+    double_backprop = True
     label = 'log2'
     chain_rule = 'gx = gy / (x · log 2)'
 
@@ -775,6 +799,7 @@ def log2(x):
 
 
 class Log10(FunctionNode):
+    double_backprop = True
     label = 'log10'
     chain_rule = 'gx = gy / (x · log 10)'
 
@@ -797,6 +822,7 @@ def log10(x):
 
 
 class Rsqrt(FunctionNode):
+    double_backprop = True
     label = 'rsqrt'
     chain_rule = 'gx = -gy · y³ / 2, y = 1 / sqrt(x)'
 

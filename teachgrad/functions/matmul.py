@@ -7,14 +7,15 @@
 array([[1.],
        [1.]], dtype=float32)
 """
-from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to
 
 
 class MatMul(FunctionNode):
     """Matrix product ``a @ b`` of 2-d (or batched n-d) arrays."""
     label = '@'
+    double_backprop = True
 
     def forward(self, a, b):
         if a.ndim == 0 or b.ndim == 0:
@@ -36,14 +37,13 @@ class MatMul(FunctionNode):
     chain_rule = ('{gy} @ {1}ᵀ', '{0}ᵀ @ {gy}')
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
         a, b = self.a, self.b
         a2 = a[None, :] if a.ndim == 1 else a     # promote vectors to matrices
         b2 = b[:, None] if b.ndim == 1 else b
         gy2 = gy.reshape(gy.shape + (1,)) if b.ndim == 1 else gy
         gy2 = gy2[..., None, :] if a.ndim == 1 else gy2
-        ga = gy2 @ xp.swapaxes(b2, -1, -2)
-        gb = xp.swapaxes(a2, -1, -2) @ gy2
+        ga = gy2 @ ops.swapaxes(b2, -1, -2)
+        gb = ops.swapaxes(a2, -1, -2) @ gy2
         ga = sum_to(ga, a2.shape).reshape(a.shape) if ga.shape != a.shape else ga
         gb = sum_to(gb, b2.shape).reshape(b.shape) if gb.shape != b.shape else gb
         return ga, gb

@@ -18,6 +18,7 @@ from teachgrad.variable import as_variable
 
 
 class Dropout(FunctionNode):
+    double_backprop = True
 
     def __init__(self, ratio, mask=None):
         if not 0.0 <= ratio < 1.0:

@@ -13,6 +13,7 @@ import builtins
 
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 
 
 def _normalize_axis(axis, ndim):
@@ -24,6 +25,12 @@ def _normalize_axis(axis, ndim):
             raise ValueError('axis {} is out of range for an array with {} '
                              'dimensions'.format(a, ndim))
     return tuple(sorted(a % ndim for a in axes))
+
+
+def _spread(g, shape):
+    """``g`` broadcast to ``shape``, as an array of its own (or a Variable)."""
+    g = ops.broadcast_to(g, shape)
+    return g.copy() if backend.is_array(g) else g
 
 
 def _expand_like(gy, axis, ndim, keepdims):
@@ -39,6 +46,7 @@ def _expand_like(gy, axis, ndim, keepdims):
 
 
 class Sum(FunctionNode):
+    double_backprop = True
     label = 'sum'
 
     def __init__(self, axis=None, keepdims=False):
@@ -53,9 +61,8 @@ class Sum(FunctionNode):
 
     def backward(self, gy):
         node = self.inputs[0]
-        xp = backend.get_array_module(gy)
         gy = _expand_like(gy, self.axis, len(node.shape), self.keepdims)
-        return xp.broadcast_to(gy, node.shape).copy()
+        return _spread(gy, node.shape)
 
 
 def sum(x, axis=None, keepdims=False):
@@ -69,6 +76,7 @@ def sum(x, axis=None, keepdims=False):
 
 
 class Mean(FunctionNode):
+    double_backprop = True
     label = 'mean'
 
     def __init__(self, axis=None, keepdims=False):
@@ -86,9 +94,8 @@ class Mean(FunctionNode):
     def backward(self, gy):
         # Every element counted 1/n towards its mean.
         node = self.inputs[0]
-        xp = backend.get_array_module(gy)
         gy = _expand_like(gy, self.axis, len(node.shape), self.keepdims)
-        return xp.broadcast_to(gy / self.n, node.shape).copy()
+        return _spread(gy / self.n, node.shape)
 
 
 def mean(x, axis=None, weights=None, keepdims=False):
@@ -120,6 +127,7 @@ def mean(x, axis=None, weights=None, keepdims=False):
 
 class _Select(FunctionNode):
     """max and min: the gradient goes to the element(s) that were selected."""
+    double_backprop = True
 
     def __init__(self, axis=None, keepdims=False):
         if axis is not None and not isinstance(axis, (int, tuple)):
@@ -143,9 +151,9 @@ class _Select(FunctionNode):
         # As in Chainer, every element equal to the result (all ties) gets
         # the full gradient.
         ndim = self.x.ndim
-        y = _expand_like(self.y, self.axis, ndim, self.keepdims)
+        y = _expand_like(ops.data(self.y), self.axis, ndim, self.keepdims)
         gy = _expand_like(gy, self.axis, ndim, self.keepdims)
-        return gy * (self.x == y)
+        return gy * (ops.data(self.x) == y)
 
 
 class Max(_Select):

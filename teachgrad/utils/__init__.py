@@ -33,6 +33,9 @@ def sum_to(x, shape):
     shape = tuple(shape)
     if x.shape == shape:
         return x
+    if not backend.is_array(x):                 # a Variable, in a double backprop
+        from teachgrad.functions import sum_to as sum_to_in_graph
+        return sum_to_in_graph(x, shape)
     lead = x.ndim - len(shape)
     if lead < 0:
         raise ValueError('cannot sum an array of shape {} to the larger shape {}'

@@ -50,7 +50,7 @@ def scene_digraph(scene, show_values=True, show_grads=True, rankdir='TB', legend
         else:
             g.edge(a, b)
     if legend:
-        add_legend(g)
+        add_legend(g, scene)
     return g
 
 
@@ -61,6 +61,13 @@ def box_attrs(kind):
     if kind == 'fold':
         attrs['shape'] = 'note'
     return attrs
+
+
+def derivative_attrs(order):
+    """Graphviz attributes of a function made by the ``order``-th backward."""
+    fills = labels.DERIVATIVE_FILLS
+    return {'color': labels.GRAD, 'style': 'rounded,filled,dashed',
+            'fillcolor': fills[min(order, len(fills)) - 1]}
 
 
 def box_label(box, show_values, show_grads, note, fixed_size, max_elements, precision):
@@ -76,8 +83,10 @@ def box_label(box, show_values, show_grads, note, fixed_size, max_elements, prec
                                  max_elements, precision, fixed_size)
 
 
-def add_legend(g):
-    g.node('legend', labels.legend_label(), shape='box', style='rounded',
+def add_legend(g, scene=None):
+    derived = scene is not None and any(
+        getattr(box.node, 'derivative_order', 0) for box in scene.boxes if box.kind == 'function')
+    g.node('legend', labels.legend_label(derived), shape='box', style='rounded',
            color='#c9ccd3', margin='0.08,0.05')
 
 
@@ -91,8 +100,17 @@ def _size(box, show_values, show_grads, max_elements, precision):
 
 
 def _per_box(scene, styles, notes):
-    """Merge the caller's styles and notes (keyed by nodes or Variables) by box id."""
+    """Merge the caller's styles and notes (keyed by nodes or Variables) by box id.
+
+    Functions that a double backprop made (``derivative_order`` 1, 2, ...)
+    get the backward look: a dashed border in the grads' red, a fill that
+    deepens with the order; the caller's styles still win.
+    """
     extra, note_of = {}, {}
+    for box in scene.boxes:
+        order = getattr(box.node, 'derivative_order', 0) if box.kind == 'function' else 0
+        if order:
+            extra[box.id] = derivative_attrs(order)
     for key, attrs in (styles or {}).items():
         box = scene.box_of.get(getattr(key, 'node', key))
         if box is not None:

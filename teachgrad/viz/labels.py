@@ -43,6 +43,8 @@ KIND_WORDS = {
     'intermediate': 'intermediate', 'output': 'output',
     'function': 'function', 'link': 'link (folded)',
 }
+# Fills of the functions a double backprop made: first backward, second, third or more.
+DERIVATIVE_FILLS = ('#fdecea', '#f9d3cf', '#f3b5ae')
 INK = '#1f2430'
 MUTED = '#6b6f7a'
 GRAD = '#b7312c'          # grads and backward steps share the "backward" red
@@ -265,14 +267,19 @@ def fold_label(hidden):
     return '<<FONT POINT-SIZE="11">{}</FONT><BR/>{}>'.format(first, _CAPTION.format(second))
 
 
-def legend_label():
-    """A small table that names each colour."""
+def legend_label(derived=False):
+    """A small table that names each colour (``derived``: also the look of the
+    functions a double backprop made)."""
     rows = ['<TR><TD COLSPAN="2"><B><FONT POINT-SIZE="9">legend</FONT></B></TD></TR>']
     for kind in ('input', 'param', 'constant', 'intermediate', 'output', 'function', 'link'):
         fill, border, _ = PALETTE[kind]
         rows.append('<TR><TD BGCOLOR="{}" COLOR="{}" BORDER="1" WIDTH="14"> </TD>'
                     '<TD ALIGN="LEFT"><FONT POINT-SIZE="9">{}</FONT></TD></TR>'.format(
                         fill, border, KIND_WORDS[kind]))
+    if derived:
+        rows.append('<TR><TD BGCOLOR="{}" COLOR="{}" BORDER="1" STYLE="dashed" WIDTH="14"> </TD>'
+                    '<TD ALIGN="LEFT"><FONT POINT-SIZE="9">made by backward</FONT></TD></TR>'
+                    .format(DERIVATIVE_FILLS[0], GRAD))
     rows.append('<TR>{}<TD ALIGN="LEFT"><FONT POINT-SIZE="9">backward step</FONT></TD>'
                 '</TR>'.format(_BADGE.format(1)))
     rows.append('<TR><TD> </TD><TD ALIGN="LEFT"><FONT POINT-SIZE="9" COLOR="{}">grad'
