@@ -88,6 +88,9 @@ def _apply(plain_apply):
         function_node._forward_clock
     new_variable, new_node = Variable.__new__, VariableNode.__new__
     from teachgrad.function_styles import forward as styles_forward
+    from teachgrad import function_hook as hooks
+    from teachgrad.checks import explain_missing_data
+    type_checked = {}       # class -> whether it defines check_type_forward
 
     def output(y, requires_grad):
         # Variable(y, requires_grad=...) for a fresh array: the same slots,
@@ -111,7 +114,18 @@ def _apply(plain_apply):
     def apply(self, inputs):
         inputs = [x if isinstance(x, Variable) else as_input(x) for x in inputs]
         nodes = [x._node for x in inputs]
-        ys = styles_forward(self, inputs)      # as in the plain apply
+        cls = type(self)
+        checked = type_checked.get(cls)
+        if checked is None:
+            checked = type_checked[cls] = hasattr(cls, 'check_type_forward')
+        if hooks.n_active or (checked and config.type_check):
+            ys = styles_forward(self, inputs)      # as in the plain apply
+        else:                                      # the same, without the probes
+            try:
+                ys = self._forward([x._data for x in inputs])
+            except Exception as error:
+                explain_missing_data(self, inputs, error)
+                raise
         requires_grad = False
         if config.enable_backprop:
             for n in nodes:
