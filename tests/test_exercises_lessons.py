@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 LESSONS = Path(__file__).resolve().parents[1] / 'lessons'
-NEW = ['07_build_the_engine', '08_misconceptions', '09_write_your_optimizer', '10_convolutions']
+NEW = ['07_build_the_engine', '08_misconceptions', '09_write_your_optimizer', '10_convolutions',
+       '12_recurrent_networks']
 
 
 def cells_of(name):
