@@ -6,7 +6,7 @@ import pytest
 
 LESSONS = Path(__file__).resolve().parents[1] / 'lessons'
 NEW = ['07_build_the_engine', '08_misconceptions', '09_write_your_optimizer', '10_convolutions',
-       '11_higher_order']
+       '11_higher_order', '12_recurrent_networks']
 
 
 def cells_of(name):
