@@ -93,3 +93,27 @@ def concatenate(xs, axis):
         from teachgrad import functions as F
         return F.concat(xs, axis=axis)
     return backend.get_array_module(*xs).concatenate(xs, axis=axis)
+
+
+def stack(xs, axis):
+    """``xp.stack`` of arrays, F.stack when one of them is a Variable."""
+    if any(_is_variable(x) for x in xs):
+        from teachgrad import functions as F
+        return F.stack(xs, axis=axis)
+    return backend.get_array_module(*xs).stack(xs, axis=axis)
+
+
+def astype(x, dtype):
+    """``x.astype(dtype, copy=False)`` for an array, F.cast for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return x if x.dtype == dtype else F.cast(x, dtype)
+    return x.astype(dtype, copy=False)
+
+
+def take(x, order, axis):
+    """``x.take(order, axis)`` for a permutation ``order``; F.permutate for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return F.permutate(x, order, axis)
+    return x.take(order, axis=axis)

@@ -553,6 +553,8 @@ def repeat(x, repeats, axis=None):
 
 
 class Cast(FunctionNode):
+    double_backprop = True
+
     def __init__(self, dtype):
         self.dtype = numpy.dtype(dtype)
 
@@ -566,7 +568,7 @@ class Cast(FunctionNode):
     chain_rule = ('{gy} cast back to the input dtype',)
 
     def backward(self, gy):
-        return gy.astype(self.inputs[0].dtype, copy=False)
+        return ops.astype(gy, self.inputs[0].dtype)
 
 
 def cast(x, typ):
@@ -798,6 +800,7 @@ def moveaxis(x, source, destination):
 
 
 class Permutate(FunctionNode):
+    double_backprop = True
     label = 'permutate'
     chain_rule = 'gx = gy put back in the original order (the inverse permutation)'
 
@@ -824,7 +827,7 @@ class Permutate(FunctionNode):
         return x.take(self.order, axis=self.axis)
 
     def backward(self, gy):
-        return gy.take(self.inverse, axis=self.axis)
+        return ops.take(gy, self.inverse, self.axis)
 
 
 def permutate(x, indices, axis=0, inv=False):
@@ -852,6 +855,7 @@ def permutate(x, indices, axis=0, inv=False):
 
 
 class Separate(FunctionNode):
+    double_backprop = True
     label = 'separate'
     chain_rule = 'gx = the gys stacked back along the axis'
 
@@ -872,7 +876,7 @@ class Separate(FunctionNode):
         piece = shape[:self.axis] + shape[self.axis + 1:]
         dtype = next((g.dtype for g in gys if g is not None), self.inputs[0].dtype)
         gys = [xp.zeros(piece, dtype) if g is None else g for g in gys]
-        return xp.stack(gys, axis=self.axis)
+        return ops.stack(gys, self.axis)
 
 
 def separate(x, axis=0):
@@ -953,6 +957,7 @@ def _device_id(dst):
 
 
 class Copy(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = gy copied back to the input\'s device'
 
     def __init__(self, dst):
@@ -967,6 +972,8 @@ class Copy(FunctionNode):
         return _send(x, self.dst)
 
     def backward(self, gy):
+        if ops._is_variable(gy):
+            return copy(gy, self.src)
         return _send(gy, self.src)
 
 
@@ -999,6 +1006,7 @@ def copy(x, dst):
 
 
 class TransposeSequence(FunctionNode):
+    double_backprop = True
     label = 'transpose_sequence'
     chain_rule = 'gxs = transpose_sequence(gys): the gradients transposed back'
 
@@ -1026,9 +1034,8 @@ class TransposeSequence(FunctionNode):
 
 def _transpose_sequence(xs):
     # Output t holds the t-th row of every sequence that is longer than t.
-    xp = backend.get_array_module(*xs)
     length = len(xs[0]) if xs else 0
-    return tuple(xp.stack([x[t] for x in xs if len(x) > t]) for t in range(length))
+    return tuple(ops.stack([x[t] for x in xs if len(x) > t], 0) for t in range(length))
 
 
 def transpose_sequence(xs):
@@ -1048,6 +1055,7 @@ def transpose_sequence(xs):
 
 
 class SelectItem(FunctionNode):
+    double_backprop = True
     label = 'select_item'
     chain_rule = 'gx = gy put at x[i, t[i]], 0 elsewhere'
 
@@ -1071,9 +1079,11 @@ class SelectItem(FunctionNode):
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)
-        gx = xp.zeros(self.inputs[0].shape, dtype=gy.dtype)
-        gx[self.rows, self.t] = gy
-        return gx, None
+        # gy spread over its row by a one-hot mask: a product, so it also
+        # runs on Variables.
+        onehot = xp.zeros(self.inputs[0].shape, dtype=gy.dtype)
+        onehot[self.rows, ops.data(self.t)] = 1
+        return ops.expand_dims(gy, 1) * onehot, None
 
 
 def select_item(x, t):
