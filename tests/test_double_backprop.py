@@ -84,6 +84,11 @@ CASES = {
     'log_softmax': (F.log_softmax, lambda: (_u(2, 3),)),
     'clipped_relu': (lambda x: F.clipped_relu(x, 0.5), lambda: (_away_from_zero(2, 3) * 0.6,)),
     'hard_sigmoid': (F.hard_sigmoid, lambda: (_u(2, 3),)),
+    'crelu': (F.crelu, lambda: (_away_from_zero(2, 3),)),
+    'crelu_axis0': (lambda x: F.crelu(x, axis=0), lambda: (_away_from_zero(2, 3),)),
+    'prelu': (F.prelu, lambda: (_away_from_zero(2, 3, 2), _u(3))),
+    'prelu_2d': (F.prelu, lambda: (_away_from_zero(2, 3), _u(3))),
+    'swish': (F.swish, lambda: (_u(2, 3, 2), _u(3))),
     # reduction
     'sum': (F.sum, lambda: (_u(2, 3),)),
     'sum_axis': (lambda x: F.sum(x, axis=1), lambda: (_u(2, 3),)),
