@@ -149,6 +149,29 @@ CASES = {
     'dropout': (lambda x: F.dropout(x, 0.5, mask=np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])),
                 lambda: (_u(2, 3),)),
     'mean_squared_error': (F.mean_squared_error, lambda: (_u(2, 3), _u(2, 3))),
+    'sigmoid_cross_entropy': (
+        lambda x: F.sigmoid_cross_entropy(x, np.array([[0, 1, -1], [1, 1, 0]])),
+        lambda: (_u(2, 3),)),
+    'sigmoid_cross_entropy_no_reduce': (
+        lambda x: F.sigmoid_cross_entropy(x, np.array([[0, 1, -1], [1, 1, 0]]), reduce='no'),
+        lambda: (_u(2, 3),)),
+    'huber_loss': (lambda x, t: F.huber_loss(x, t, delta=0.5),
+                   lambda: (_away_from_zero(2, 3) * 0.3, np.zeros((2, 3)))),
+    'huber_loss_no_reduce': (lambda x, t: F.huber_loss(x, t, delta=0.5, reduce='no'),
+                             lambda: (np.array([[0.2, -0.3, 1.0], [-1.2, 0.1, 0.9]]), _u(2, 3) * 0.05)),
+    'hinge': (lambda x: F.hinge(x, np.array([1, 0])),
+              lambda: (np.array([[-2.0, 3.0, 0.5], [0.3, 2.0, -0.5]]),)),
+    'hinge_l2': (lambda x: F.hinge(x, np.array([1, 0]), norm='L2', reduce='no'),
+                 lambda: (np.array([[-2.0, 3.0, 0.5], [0.3, 2.0, -0.5]]),)),
+    'contrastive': (lambda a, b: F.contrastive(a, b, np.array([1, 0, 0]), margin=2),
+                    lambda: (_u(3, 2), _u(3, 2))),
+    'contrastive_no_reduce': (
+        lambda a, b: F.contrastive(a, b, np.array([0, 1, 0]), margin=1.5, reduce='no'),
+        lambda: (_u(3, 2), _u(3, 2))),
+    'triplet': (lambda a, p, n: F.triplet(a, p, n, margin=0.5),
+                lambda: (_u(4, 2), _u(4, 2), _u(4, 2))),
+    'triplet_no_reduce': (lambda a, p, n: F.triplet(a, p, n, margin=0.5, reduce='no'),
+                          lambda: (_u(4, 2), _u(4, 2), _u(4, 2))),
 }
 
 

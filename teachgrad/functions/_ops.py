@@ -117,3 +117,11 @@ def take(x, order, axis):
         from teachgrad import functions as F
         return F.permutate(x, order, axis)
     return x.take(order, axis=axis)
+
+
+def clip(x, x_min, x_max):
+    """``xp.clip`` for an array, F.clip for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return F.clip(x, x_min, x_max)
+    return backend.get_array_module(x).clip(x, x_min, x_max)
