@@ -125,3 +125,11 @@ def clip(x, x_min, x_max):
         from teachgrad import functions as F
         return F.clip(x, x_min, x_max)
     return backend.get_array_module(x).clip(x, x_min, x_max)
+
+
+def cumsum(x, axis):
+    """``xp.cumsum`` for an array, F.cumsum for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return F.cumsum(x, axis)
+    return backend.get_array_module(x).cumsum(x, axis=axis)

@@ -896,6 +896,7 @@ def _reduced_axes(name, axis, ndim, shape):
 
 
 class Cumsum(FunctionNode):
+    double_backprop = True
     label = 'cumsum'
     chain_rule = 'gx = the running sum of gy taken from the end backwards'
 
@@ -911,10 +912,9 @@ class Cumsum(FunctionNode):
 
     def backward(self, gy):
         # Input i counts towards every output from i on, so its grad sums those.
-        xp = backend.get_array_module(gy)
         axis = 0 if self.axis is None else self.axis
-        gx = xp.flip(xp.cumsum(xp.flip(gy, axis), axis), axis)
-        return gx.reshape(self.inputs[0].shape)
+        gx = ops.flip(ops.cumsum(ops.flip(gy, axis), axis), axis)
+        return ops.reshape(gx, self.inputs[0].shape)
 
 
 def cumsum(x, axis=None):
