@@ -315,6 +315,7 @@ class Einsum(FunctionNode):
     chain_rule = ('g(operand k) = einsum(gy and the other operands → operand k\'s '
                   'letters)')
     name = 'einsum'
+    double_backprop = True
 
     def __init__(self, in_subs, out_sub, text):
         self.in_subs = in_subs      # one string per operand, may hold '...'
@@ -340,9 +341,11 @@ class Einsum(FunctionNode):
 
 
 def _einsum(subs, out, xs):
-    xp = backend.get_array_module(*xs)
     if len(xs) == 1 and subs[0] == out:
         return xs[0]
+    if any(ops._is_variable(x) for x in xs):      # inside a double backprop
+        return einsum('{}->{}'.format(','.join(subs), out), *xs)
+    xp = backend.get_array_module(*xs)
     options = {'optimize': True} if len(xs) > 2 and xp is numpy else {}
     return xp.einsum('{}->{}'.format(','.join(subs), out), *xs, **options)
 
@@ -356,16 +359,21 @@ def _einsum_grad(gy, out, others, sub, shape, sizes):
     if present != letters:
         # A letter only this operand has was summed away: every element along
         # it gets the same gradient.
-        h = h.reshape([sizes[c] if c in present else 1 for c in letters])
-        h = xp.broadcast_to(h, [sizes[c] for c in letters]).copy()
+        h = ops.reshape(h, tuple(sizes[c] if c in present else 1 for c in letters))
+        h = ops.broadcast_to(h, tuple(sizes[c] for c in letters))
+        if not ops._is_variable(h):
+            h = h.copy()                         # a grad owns its memory
     if letters == sub:
         return h
-    # A repeated letter ('ii') read a diagonal; the gradient goes back onto it.
-    gx = xp.zeros(shape, dtype=gy.dtype)
+    # A repeated letter ('ii') read a diagonal; the gradient goes back onto it,
+    # as a product with a 0/1 mask of that diagonal (so it also runs on Variables).
+    mask = xp.zeros(shape, dtype=gy.dtype)
     index = tuple(xp.arange(sizes[c]).reshape(
         [-1 if j == letters.index(c) else 1 for j in range(len(letters))]) for c in sub)
-    gx[index] = h
-    return gx
+    mask[index] = 1
+    axes = _LETTERS[:len(sub)]                   # one fresh letter per axis of x
+    h_sub = ''.join(axes[sub.index(c)] for c in letters)
+    return _einsum([h_sub, axes], axes, [h, mask])
 
 
 def _explicit(name, in_subs, out_sub, xs):
