@@ -75,6 +75,8 @@ CASES = {
     'logsumexp_axis': (lambda x: F.logsumexp(x, axis=1), lambda: (_u(2, 3),)),
     'cumsum': (lambda x: F.cumsum(x, axis=1), lambda: (_u(2, 3),)),
     'cumsum_flat': (F.cumsum, lambda: (_u(2, 3),)),
+    'normalize': (F.normalize, lambda: (_u(2, 3),)),
+    'normalize_axes': (lambda x: F.normalize(x, axis=(1, 2)), lambda: (_u(2, 3, 2),)),
     'einsum_matmul': (lambda a, b: F.einsum('ij,jk->ik', a, b), lambda: (_u(2, 3), _u(3, 4))),
     'einsum_trace': (lambda a: F.einsum('ii->', a), lambda: (_u(3, 3),)),
     'einsum_diagonal_outer': (lambda a, b: F.einsum('ii,k->ik', a, b), lambda: (_u(3, 3), _u(2))),

@@ -14,6 +14,7 @@ array([[-1.],
 """
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 
 
 def _axes(x_ndim, gamma_ndim, axis):
@@ -159,6 +160,7 @@ def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
 
 
 class NormalizeL2(FunctionNode):
+    double_backprop = True
     label = 'normalize'
     chain_rule = 'gx = (gy - y · Σ gy · y) / |x| (the part of gy along y is removed)'
 
@@ -173,18 +175,22 @@ class NormalizeL2(FunctionNode):
                                  .format(a, x.shape))
         self.axes = axes
         xp = backend.get_array_module(x)
-        self.norm = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        norm = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        self.nonzero = norm > 0             # a constant mask
         self.x = x
-        return x / (self.norm + self.eps)
+        return x / (norm + self.eps)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        x, norm = self.x, self.norm
+        # |x| is computed again from x, so a double backprop sees it as a
+        # function of x.
+        x = self.x
+        norm = ops.sqrt(ops.sum(x * x, axis=self.axes, keepdims=True))
         denom = norm + self.eps
         # y = x / (|x| + eps): d|x|/dx = x / |x|, taken as 0 where x is all zeros.
-        along = (gy * x).sum(axis=self.axes, keepdims=True)
-        safe = xp.where(norm > 0, norm, 1)
-        return gy / denom - x * along / (denom * denom * safe) * (norm > 0)
+        along = ops.sum(gy * x, axis=self.axes, keepdims=True)
+        safe = ops.where(self.nonzero, norm, 1)
+        nonzero = self.nonzero.astype(gy.dtype)
+        return gy / denom - x * along / (denom * denom * safe) * nonzero
 
 
 def normalize(x, eps=1e-5, axis=1):
