@@ -135,6 +135,8 @@ CASES = {
               lambda: (_u(2, 3), _u(2, 3))),
     'flip': (lambda x: F.flip(x, 1), lambda: (_u(2, 3),)),
     'pad': (lambda x: F.pad(x, 1, 'constant'), lambda: (_u(2, 3),)),
+    'depth2space': (lambda x: F.depth2space(x, 2), lambda: (_u(1, 8, 2, 1),)),
+    'space2depth': (lambda x: F.space2depth(x, 2), lambda: (_u(1, 2, 2, 4),)),
     'cast': (lambda x: F.cast(F.cast(x, np.longdouble) * 2.0, np.float64), lambda: (_u(2, 3),)),
     'copy': (lambda x: F.copy(x, -1), lambda: (_u(2, 3),)),
     'permutate': (lambda x: F.permutate(x, np.array([2, 0, 1]), axis=1), lambda: (_u(2, 3),)),
