@@ -388,3 +388,17 @@ def test_softmax_cross_entropy_for_double_backprop_is_the_same_loss(kwargs):
     loss = F.softmax_cross_entropy(xv, t, **kwargs)
     with pytest.raises(NotImplementedError, match='enable_double_backprop=True'):
         teachgrad.grad([F.sum(loss)], [xv], enable_double_backprop=True)
+
+
+def test_every_first_order_only_function_says_why():
+    silent = sorted(cls.__name__ for cls in _function_classes()
+                    if not getattr(cls, 'double_backprop', False)
+                    and not cls.__name__.startswith('_')
+                    and not getattr(cls, 'first_order_reason', ''))
+    assert not silent, silent
+
+
+@pytest.mark.parametrize('name', ['convolution_2d', 'max_pooling_2d', 'batch_normalization',
+                                  'embed_id', 'lstm', 'accuracy', 'argmax', 'prod'])
+def test_help_of_a_first_order_only_function_names_it(name):
+    assert 'First-order only: ' in getattr(F, name).__doc__

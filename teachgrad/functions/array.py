@@ -518,6 +518,8 @@ def tile(x, reps):
 
 
 class Repeat(FunctionNode):
+    first_order_reason = ('its backward adds the grads back with a scatter-add on arrays; a '
+                          'backward written with Variables is not there yet')
     label = 'repeat'
 
     def __init__(self, repeats, axis=None):
@@ -544,6 +546,9 @@ class Repeat(FunctionNode):
 
 def repeat(x, repeats, axis=None):
     """Repeat each element ``repeats`` times (``numpy.repeat``).
+
+    First-order only: its backward adds the grads back with a scatter-add on arrays; a
+    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> repeat(np.array([1., 2.], 'f'), 2).data
@@ -714,6 +719,8 @@ def dstack(xs):
 
 
 class Diagonal(FunctionNode):
+    first_order_reason = ('its backward writes gy into a diagonal view of a zero array; a '
+                          'backward written with Variables is not there yet')
     label = 'diagonal'
     chain_rule = 'gx = gy written on the diagonal, 0 elsewhere'
 
@@ -742,6 +749,9 @@ class Diagonal(FunctionNode):
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal of the matrices spanned by ``axis1`` and ``axis2`` (``numpy.diagonal``).
+
+    First-order only: its backward writes gy into a diagonal view of a zero array; a
+    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> x = np.arange(9, dtype=np.float32).reshape(3, 3)

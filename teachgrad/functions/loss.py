@@ -573,6 +573,8 @@ def triplet(anchor, positive, negative, margin=0.2, reduce='mean'):
 # -- losses over big vocabularies: score a few words instead of all of them ------
 
 class NegativeSampling(FunctionNode):
+    first_order_reason = ('its backward scatter-adds into the rows of W for the sampled words, '
+                          'on arrays; a backward written with Variables is not there yet')
     label = 'negative_sampling'
     chain_rule = ('with s = -1 for the true word and +1 for the samples: '
                   'g = s · sigmoid(s · x·w) · gy; gx = Σ g · w, gw += g · x')
@@ -638,6 +640,9 @@ def negative_sampling(x, t, W, sampler, sample_size, reduce='sum', return_sample
     up; ``t = -1`` leaves a row out. With ``return_samples`` the words drawn
     come back too (column 0 holds ``t``).
 
+    First-order only: its backward scatter-adds into the rows of W for the sampled words, on
+    arrays; a backward written with Variables is not there yet.
+
     >>> import numpy as np
     >>> x = np.array([[1., 0.]], np.float32)
     >>> W = np.array([[2., 0.], [0., 1.], [-1., 0.]], np.float32)
@@ -660,6 +665,9 @@ class BinaryHierarchicalSoftmaxFunction(FunctionNode):
     ``w`` and ``codes[w]`` the way taken at each (+1 left, -1 right, 0 past
     the end of a shorter path), both padded to the longest path.
     """
+    first_order_reason = ("its backward scatter-adds into the rows of W for the tree's inner "
+                          'nodes, on arrays; a backward written with Variables is not there '
+                          'yet')
     label = 'hierarchical_softmax'
     chain_rule = ('g = -code · sigmoid(-code · x·w) · gy on the path; '
                   'gx = Σ g · w, gw += g · x')

@@ -937,6 +937,8 @@ def cumsum(x, axis=None):
 
 
 class Prod(FunctionNode):
+    first_order_reason = ('its backward uses running products (cumprod) on arrays, and F has '
+                          'no cumprod yet')
     label = 'prod'
     chain_rule = 'gx = gy · the product of all the other elements'
 
@@ -967,6 +969,9 @@ class Prod(FunctionNode):
 
 def prod(x, axis=None, keepdims=False):
     """Product of elements over ``axis`` (an int, a tuple, or None for all).
+
+    First-order only: its backward uses running products (cumprod) on arrays, and F has no
+    cumprod yet.
 
     >>> import numpy as np
     >>> prod(np.array([[1., 2.], [3., 4.]]), axis=1).data

@@ -41,6 +41,8 @@ def _check(x, gamma, axes):
 
 
 class BatchNormalization(FunctionNode):
+    first_order_reason = ('its backward is written on arrays with the mean and variance kept '
+                          'from forward; a backward written with Variables is not there yet')
     label = 'BatchNormalization'
 
     def __init__(self, eps=2e-5, running_mean=None, running_var=None, decay=0.9, axis=None):
@@ -90,6 +92,8 @@ class BatchNormalization(FunctionNode):
 
 
 class FixedBatchNormalization(FunctionNode):
+    first_order_reason = ('its backward is written on arrays; a backward written with '
+                          'Variables is not there yet')
     label = 'FixedBatchNormalization'
 
     def __init__(self, eps=2e-5, axis=None):
@@ -136,6 +140,9 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
         decay: how slowly the running averages follow the batches.
         axis: the axes to average over (default: all but the feature axes).
 
+    First-order only: its backward is written on arrays with the mean and variance kept from
+    forward; a backward written with Variables is not there yet.
+
     >>> import numpy as np
     >>> x = np.random.randn(8, 3).astype(np.float32)
     >>> y = batch_normalization(x, np.ones(3, 'f'), np.zeros(3, 'f'))
@@ -148,6 +155,9 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
 
 def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
     """Normalize with a given ``mean`` and ``var`` (test time).
+
+    First-order only: its backward is written on arrays; a backward written with Variables
+    is not there yet.
 
     >>> import numpy as np
     >>> x = np.array([[2.], [4.]], dtype=np.float32)
