@@ -133,3 +133,11 @@ def cumsum(x, axis):
         from teachgrad import functions as F
         return F.cumsum(x, axis)
     return backend.get_array_module(x).cumsum(x, axis=axis)
+
+
+def matmul(a, b):
+    """``a @ b`` of arrays, F.matmul when one of them is a Variable."""
+    if _is_variable(a) or _is_variable(b):
+        from teachgrad import functions as F
+        return F.matmul(a, b)
+    return a @ b

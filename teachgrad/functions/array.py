@@ -518,8 +518,7 @@ def tile(x, reps):
 
 
 class Repeat(FunctionNode):
-    first_order_reason = ('its backward adds the grads back with a scatter-add on arrays; a '
-                          'backward written with Variables is not there yet')
+    double_backprop = True
     label = 'repeat'
 
     def __init__(self, repeats, axis=None):
@@ -533,22 +532,29 @@ class Repeat(FunctionNode):
 
     def backward(self, gy):
         shape = self.inputs[0].shape
-        xp = backend.get_array_module(gy)
         axis = 0 if self.axis is None else self.axis % len(shape)
-        n = numpy.prod(shape, dtype=int) if self.axis is None else shape[axis]
-        # Output position i came from input position source[i]; add them back.
-        source = xp.repeat(xp.arange(n), self.repeats)
-        g = xp.moveaxis(gy, axis, 0)
-        gx = xp.zeros((n,) + g.shape[1:], dtype=gy.dtype)
-        backend.scatter_add(xp, gx, source, g)
-        return xp.moveaxis(gx, 0, axis).reshape(shape)
+        n = int(numpy.prod(shape, dtype=int)) if self.axis is None else shape[axis]
+        g = ops.moveaxis(gy, axis, 0)           # the repeated axis first (flat if None)
+        rest = tuple(g.shape[1:])
+        repeats = self.repeats
+        if not isinstance(repeats, int) and len(repeats) == 1:
+            repeats = repeats[0]
+        if isinstance(repeats, int):
+            # Each input position made `repeats` neighbours: sum each group.
+            gx = ops.sum(ops.reshape(g, (n, repeats) + rest), axis=1)
+        else:
+            # Output position i came from input position source[i]: a 0/1
+            # matrix with one 1 per column adds them back.
+            xp = backend.get_array_module(gy)
+            source = xp.repeat(xp.arange(n), repeats)
+            gather = (xp.arange(n)[:, None] == source[None, :]).astype(gy.dtype)
+            flat = ops.reshape(g, (len(source), int(numpy.prod(rest, dtype=int))))
+            gx = ops.reshape(ops.matmul(gather, flat), (n,) + rest)
+        return ops.reshape(ops.moveaxis(gx, 0, axis), shape)
 
 
 def repeat(x, repeats, axis=None):
     """Repeat each element ``repeats`` times (``numpy.repeat``).
-
-    First-order only: its backward adds the grads back with a scatter-add on arrays; a
-    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> repeat(np.array([1., 2.], 'f'), 2).data
