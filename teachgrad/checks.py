@@ -181,6 +181,9 @@ def grad_as_dtype(gx, node, f):
     dtype = node.dtype
     if dtype.kind in 'fc' or backend.get_array_module(gx).can_cast(
             gx.dtype, dtype, casting='same_kind'):
+        if not backend.is_array(gx):
+            from teachgrad.functions import _ops   # a grad Variable (double backprop)
+            return _ops.astype(gx, dtype)
         return gx.astype(dtype)
     raise TypeError(
         '{} sent a {} gradient to {}, which holds {} values. Integers are not '

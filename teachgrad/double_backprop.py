@@ -126,6 +126,13 @@ def _swap_saved_arrays(f):
         if backend.is_array(value) and id(value) in by_id:
             swapped.append((name, value))
             setattr(f, name, variable_of(by_id[id(value)]))
+        elif type(value) is tuple and any(
+                backend.is_array(v) and id(v) in by_id for v in value):
+            # a tuple of the inputs (einsum keeps its operands so)
+            swapped.append((name, value))
+            setattr(f, name, tuple(
+                variable_of(by_id[id(v)]) if backend.is_array(v) and id(v) in by_id else v
+                for v in value))
     return swapped
 
 

@@ -73,6 +73,19 @@ CASES = {
     'rsqrt': (F.rsqrt, lambda: (_pos(2, 3),)),
     'logsumexp': (F.logsumexp, lambda: (_u(2, 3),)),
     'logsumexp_axis': (lambda x: F.logsumexp(x, axis=1), lambda: (_u(2, 3),)),
+    'cumsum': (lambda x: F.cumsum(x, axis=1), lambda: (_u(2, 3),)),
+    'cumsum_flat': (F.cumsum, lambda: (_u(2, 3),)),
+    'normalize': (F.normalize, lambda: (_u(2, 3),)),
+    'normalize_axes': (lambda x: F.normalize(x, axis=(1, 2)), lambda: (_u(2, 3, 2),)),
+    'einsum_matmul': (lambda a, b: F.einsum('ij,jk->ik', a, b), lambda: (_u(2, 3), _u(3, 4))),
+    'einsum_trace': (lambda a: F.einsum('ii->', a), lambda: (_u(3, 3),)),
+    'einsum_diagonal_outer': (lambda a, b: F.einsum('ii,k->ik', a, b), lambda: (_u(3, 3), _u(2))),
+    'einsum_three': (lambda a, b, c: F.einsum('i...,ij,j->...', a, b, c),
+                     lambda: (_u(2, 3), _u(2, 4), _u(4))),
+    'einsum_sum_letter': (lambda a: F.einsum('ij->i', a),
+                                lambda: (_u(2, 3),)),
+    'tensordot': (lambda a, b: F.tensordot(a, b, axes=((1, 2), (0, 1))),
+                  lambda: (_u(2, 3, 4), _u(3, 4, 2))),
     # activation
     'tanh': (F.tanh, lambda: (_u(2, 3),)),
     'sigmoid': (F.sigmoid, lambda: (_u(2, 3),)),
@@ -84,6 +97,11 @@ CASES = {
     'log_softmax': (F.log_softmax, lambda: (_u(2, 3),)),
     'clipped_relu': (lambda x: F.clipped_relu(x, 0.5), lambda: (_away_from_zero(2, 3) * 0.6,)),
     'hard_sigmoid': (F.hard_sigmoid, lambda: (_u(2, 3),)),
+    'crelu': (F.crelu, lambda: (_away_from_zero(2, 3),)),
+    'crelu_axis0': (lambda x: F.crelu(x, axis=0), lambda: (_away_from_zero(2, 3),)),
+    'prelu': (F.prelu, lambda: (_away_from_zero(2, 3, 2), _u(3))),
+    'prelu_2d': (F.prelu, lambda: (_away_from_zero(2, 3), _u(3))),
+    'swish': (F.swish, lambda: (_u(2, 3, 2), _u(3))),
     # reduction
     'sum': (F.sum, lambda: (_u(2, 3),)),
     'sum_axis': (lambda x: F.sum(x, axis=1), lambda: (_u(2, 3),)),
@@ -117,6 +135,20 @@ CASES = {
               lambda: (_u(2, 3), _u(2, 3))),
     'flip': (lambda x: F.flip(x, 1), lambda: (_u(2, 3),)),
     'pad': (lambda x: F.pad(x, 1, 'constant'), lambda: (_u(2, 3),)),
+    'repeat': (lambda x: F.repeat(x, 2, axis=1), lambda: (_u(2, 3),)),
+    'repeat_flat': (lambda x: F.repeat(x, 3), lambda: (_u(2, 2),)),
+    'repeat_each': (lambda x: F.repeat(x, (1, 0, 2), axis=1), lambda: (_u(2, 3),)),
+    'depth2space': (lambda x: F.depth2space(x, 2), lambda: (_u(1, 8, 2, 1),)),
+    'space2depth': (lambda x: F.space2depth(x, 2), lambda: (_u(1, 2, 2, 4),)),
+    'cast': (lambda x: F.cast(F.cast(x, np.longdouble) * 2.0, np.float64), lambda: (_u(2, 3),)),
+    'copy': (lambda x: F.copy(x, -1), lambda: (_u(2, 3),)),
+    'permutate': (lambda x: F.permutate(x, np.array([2, 0, 1]), axis=1), lambda: (_u(2, 3),)),
+    'permutate_inv': (lambda x: F.permutate(x, np.array([1, 2, 0]), inv=True), lambda: (_u(3, 2),)),
+    'separate': (lambda x: F.separate(x, axis=1)[2], lambda: (_u(2, 3),)),
+    'separate_all': (lambda x: F.separate(x), lambda: (_u(2, 3),)),
+    'transpose_sequence': (lambda a, b: F.transpose_sequence([a, b]),
+                           lambda: (_u(3, 2), _u(2, 2))),
+    'select_item': (lambda x: F.select_item(x, np.array([2, 0, 1])), lambda: (_u(3, 3),)),
     # connection and loss
     'linear': (F.linear, lambda: (_u(4, 3), _u(2, 3), _u(2))),
     'linear_nobias': (F.linear, lambda: (_u(4, 3), _u(2, 3))),
@@ -135,6 +167,31 @@ CASES = {
     'dropout': (lambda x: F.dropout(x, 0.5, mask=np.array([[2.0, 0.0, 2.0], [0.0, 2.0, 2.0]])),
                 lambda: (_u(2, 3),)),
     'mean_squared_error': (F.mean_squared_error, lambda: (_u(2, 3), _u(2, 3))),
+    'gaussian': (lambda m, v: F.gaussian(m, v, eps=np.array([[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]])),
+                 lambda: (_u(2, 3), _u(2, 3))),
+    'sigmoid_cross_entropy': (
+        lambda x: F.sigmoid_cross_entropy(x, np.array([[0, 1, -1], [1, 1, 0]])),
+        lambda: (_u(2, 3),)),
+    'sigmoid_cross_entropy_no_reduce': (
+        lambda x: F.sigmoid_cross_entropy(x, np.array([[0, 1, -1], [1, 1, 0]]), reduce='no'),
+        lambda: (_u(2, 3),)),
+    'huber_loss': (lambda x, t: F.huber_loss(x, t, delta=0.5),
+                   lambda: (_away_from_zero(2, 3) * 0.3, np.zeros((2, 3)))),
+    'huber_loss_no_reduce': (lambda x, t: F.huber_loss(x, t, delta=0.5, reduce='no'),
+                             lambda: (np.array([[0.2, -0.3, 1.0], [-1.2, 0.1, 0.9]]), _u(2, 3) * 0.05)),
+    'hinge': (lambda x: F.hinge(x, np.array([1, 0])),
+              lambda: (np.array([[-2.0, 3.0, 0.5], [0.3, 2.0, -0.5]]),)),
+    'hinge_l2': (lambda x: F.hinge(x, np.array([1, 0]), norm='L2', reduce='no'),
+                 lambda: (np.array([[-2.0, 3.0, 0.5], [0.3, 2.0, -0.5]]),)),
+    'contrastive': (lambda a, b: F.contrastive(a, b, np.array([1, 0, 0]), margin=2),
+                    lambda: (_u(3, 2), _u(3, 2))),
+    'contrastive_no_reduce': (
+        lambda a, b: F.contrastive(a, b, np.array([0, 1, 0]), margin=1.5, reduce='no'),
+        lambda: (_u(3, 2), _u(3, 2))),
+    'triplet': (lambda a, p, n: F.triplet(a, p, n, margin=0.5),
+                lambda: (_u(4, 2), _u(4, 2), _u(4, 2))),
+    'triplet_no_reduce': (lambda a, p, n: F.triplet(a, p, n, margin=0.5, reduce='no'),
+                          lambda: (_u(4, 2), _u(4, 2), _u(4, 2))),
 }
 
 
@@ -234,7 +291,7 @@ def test_gradient_penalty_parameter_grads_match_numerical():
 
 def test_a_first_order_only_function_says_so():
     x = Variable(np.random.randn(2, 3))
-    y = F.sum(F.cumsum(x, axis=1))
+    y = F.sum(F.max_pooling_2d(F.reshape(x, (1, 1, 2, 3)), 2))
     with pytest.raises(NotImplementedError, match='first-order only'):
         y.backward(enable_double_backprop=True)
     assert x.grad is None                       # nothing changed
@@ -334,3 +391,17 @@ def test_softmax_cross_entropy_for_double_backprop_is_the_same_loss(kwargs):
     loss = F.softmax_cross_entropy(xv, t, **kwargs)
     with pytest.raises(NotImplementedError, match='enable_double_backprop=True'):
         teachgrad.grad([F.sum(loss)], [xv], enable_double_backprop=True)
+
+
+def test_every_first_order_only_function_says_why():
+    silent = sorted(cls.__name__ for cls in _function_classes()
+                    if not getattr(cls, 'double_backprop', False)
+                    and not cls.__name__.startswith('_')
+                    and not getattr(cls, 'first_order_reason', ''))
+    assert not silent, silent
+
+
+@pytest.mark.parametrize('name', ['convolution_2d', 'max_pooling_2d', 'batch_normalization',
+                                  'embed_id', 'lstm', 'accuracy', 'argmax', 'prod'])
+def test_help_of_a_first_order_only_function_names_it(name):
+    assert 'First-order only: ' in getattr(F, name).__doc__

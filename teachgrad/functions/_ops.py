@@ -93,3 +93,51 @@ def concatenate(xs, axis):
         from teachgrad import functions as F
         return F.concat(xs, axis=axis)
     return backend.get_array_module(*xs).concatenate(xs, axis=axis)
+
+
+def stack(xs, axis):
+    """``xp.stack`` of arrays, F.stack when one of them is a Variable."""
+    if any(_is_variable(x) for x in xs):
+        from teachgrad import functions as F
+        return F.stack(xs, axis=axis)
+    return backend.get_array_module(*xs).stack(xs, axis=axis)
+
+
+def astype(x, dtype):
+    """``x.astype(dtype, copy=False)`` for an array, F.cast for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return x if x.dtype == dtype else F.cast(x, dtype)
+    return x.astype(dtype, copy=False)
+
+
+def take(x, order, axis):
+    """``x.take(order, axis)`` for a permutation ``order``; F.permutate for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return F.permutate(x, order, axis)
+    return x.take(order, axis=axis)
+
+
+def clip(x, x_min, x_max):
+    """``xp.clip`` for an array, F.clip for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return F.clip(x, x_min, x_max)
+    return backend.get_array_module(x).clip(x, x_min, x_max)
+
+
+def cumsum(x, axis):
+    """``xp.cumsum`` for an array, F.cumsum for a Variable."""
+    if _is_variable(x):
+        from teachgrad import functions as F
+        return F.cumsum(x, axis)
+    return backend.get_array_module(x).cumsum(x, axis=axis)
+
+
+def matmul(a, b):
+    """``a @ b`` of arrays, F.matmul when one of them is a Variable."""
+    if _is_variable(a) or _is_variable(b):
+        from teachgrad import functions as F
+        return F.matmul(a, b)
+    return a @ b

@@ -352,6 +352,7 @@ def hard_sigmoid(x):
 
 
 class CReLU(FunctionNode):
+    double_backprop = True
     label = 'crelu'
     chain_rule = 'gx = gy₁ · (x > 0) - gy₂ · (x < 0), gy₁ and gy₂ the two halves of gy'
 
@@ -367,9 +368,9 @@ class CReLU(FunctionNode):
         return xp.concatenate((xp.maximum(x, 0), xp.maximum(-x, 0)), axis=self.axis)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        g_pos, g_neg = xp.split(gy, 2, axis=self.axis)
-        return g_pos * (self.x > 0) - g_neg * (self.x < 0)
+        g_pos, g_neg = ops.split(gy, 2, self.axis)
+        x = ops.data(self.x)                    # the masks are constants
+        return g_pos * (x > 0).astype(x.dtype) - g_neg * (x < 0).astype(x.dtype)
 
 
 def crelu(x, axis=1):
@@ -384,6 +385,7 @@ def crelu(x, axis=1):
 
 
 class PReLUFunction(FunctionNode):
+    double_backprop = True
     label = 'prelu'
     chain_rule = ('gx = gy where x ≥ 0, W · gy elsewhere; '
                   'gW = sum of x · gy where x < 0')
@@ -399,17 +401,20 @@ class PReLUFunction(FunctionNode):
             raise TypeError('prelu: x has dtype {} but W has dtype {}; make them the '
                             'same with W.astype(x.dtype).'.format(x.dtype, W.dtype))
         xp = backend.get_array_module(x)
-        self.x = x
-        self.W = W = W.reshape((1,) + W.shape + (1,) * (x.ndim - W.ndim - 1))
+        # x and W are kept as given (W reshaped in backward), so a double
+        # backprop finds them as the inputs they are.
+        self.x, self.W = x, W
+        self.w_view = (1,) + W.shape + (1,) * (x.ndim - W.ndim - 1)
         self.negative = negative = x < 0
-        return xp.where(negative, x * W, x)
+        return xp.where(negative, x * W.reshape(self.w_view), x)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        gx = xp.where(self.negative, gy * self.W, gy)
+        W = ops.reshape(self.W, self.w_view)
+        gx = ops.where(self.negative, gy * W, gy)
         w_shape = self.inputs[1].shape
         axes = (0,) + tuple(range(1 + len(w_shape), gy.ndim))
-        gW = (gy * self.x * self.negative).sum(axis=axes).reshape(w_shape)
+        negative = self.negative.astype(gy.dtype)
+        gW = ops.reshape(ops.sum(gy * self.x * negative, axis=axes), w_shape)
         return gx, gW
 
 
@@ -472,6 +477,7 @@ def selu(x, alpha=1.6732632423543772848170429916717,
 
 
 class Swish(FunctionNode):
+    double_backprop = True
     label = 'swish'
     chain_rule = ('gx = gy · (s + beta·x·s·(1 - s)), gbeta = Σ gy · x²·s·(1 - s), '
                   's = sigmoid(beta · x)')
@@ -483,19 +489,25 @@ class Swish(FunctionNode):
                 'right after the batch axis, x.shape[1:{}] == beta.shape.'.format(
                     beta.shape, x.shape, 1 + beta.ndim))
         xp = backend.get_array_module(x)
-        self.x = x
-        self.beta = beta = beta.reshape((1,) + beta.shape + (1,) * (x.ndim - beta.ndim - 1))
-        self.s = s = xp.tanh(x * beta * 0.5) * 0.5 + 0.5       # sigmoid(beta x)
-        return x * s
+        self.x, self.beta = x, beta
+        self.b_view = (1,) + beta.shape + (1,) * (x.ndim - beta.ndim - 1)
+        return x * _sigmoid_of(x * beta.reshape(self.b_view))
 
     def backward(self, gy):
-        x, beta, s = self.x, self.beta, self.s
+        # s is computed again from x and beta (not kept from forward), so in a
+        # double backprop it is a function of the Variables.
+        x, beta = self.x, ops.reshape(self.beta, self.b_view)
+        s = _sigmoid_of(x * beta)
         slope = s * (1 - s)                     # sigmoid' at beta x
         gx = gy * (s + beta * x * slope)
         b_shape = self.inputs[1].shape
         axes = (0,) + tuple(range(1 + len(b_shape), x.ndim))
-        gbeta = (gy * x * x * slope).sum(axis=axes).reshape(b_shape)
+        gbeta = ops.reshape(ops.sum(gy * x * x * slope, axis=axes), b_shape)
         return gx, gbeta
+
+
+def _sigmoid_of(z):
+    return ops.tanh(z * 0.5) * 0.5 + 0.5
 
 
 def swish(x, beta):

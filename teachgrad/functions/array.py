@@ -518,6 +518,7 @@ def tile(x, reps):
 
 
 class Repeat(FunctionNode):
+    double_backprop = True
     label = 'repeat'
 
     def __init__(self, repeats, axis=None):
@@ -531,15 +532,25 @@ class Repeat(FunctionNode):
 
     def backward(self, gy):
         shape = self.inputs[0].shape
-        xp = backend.get_array_module(gy)
         axis = 0 if self.axis is None else self.axis % len(shape)
-        n = numpy.prod(shape, dtype=int) if self.axis is None else shape[axis]
-        # Output position i came from input position source[i]; add them back.
-        source = xp.repeat(xp.arange(n), self.repeats)
-        g = xp.moveaxis(gy, axis, 0)
-        gx = xp.zeros((n,) + g.shape[1:], dtype=gy.dtype)
-        backend.scatter_add(xp, gx, source, g)
-        return xp.moveaxis(gx, 0, axis).reshape(shape)
+        n = int(numpy.prod(shape, dtype=int)) if self.axis is None else shape[axis]
+        g = ops.moveaxis(gy, axis, 0)           # the repeated axis first (flat if None)
+        rest = tuple(g.shape[1:])
+        repeats = self.repeats
+        if not isinstance(repeats, int) and len(repeats) == 1:
+            repeats = repeats[0]
+        if isinstance(repeats, int):
+            # Each input position made `repeats` neighbours: sum each group.
+            gx = ops.sum(ops.reshape(g, (n, repeats) + rest), axis=1)
+        else:
+            # Output position i came from input position source[i]: a 0/1
+            # matrix with one 1 per column adds them back.
+            xp = backend.get_array_module(gy)
+            source = xp.repeat(xp.arange(n), repeats)
+            gather = (xp.arange(n)[:, None] == source[None, :]).astype(gy.dtype)
+            flat = ops.reshape(g, (len(source), int(numpy.prod(rest, dtype=int))))
+            gx = ops.reshape(ops.matmul(gather, flat), (n,) + rest)
+        return ops.reshape(ops.moveaxis(gx, 0, axis), shape)
 
 
 def repeat(x, repeats, axis=None):
@@ -553,6 +564,8 @@ def repeat(x, repeats, axis=None):
 
 
 class Cast(FunctionNode):
+    double_backprop = True
+
     def __init__(self, dtype):
         self.dtype = numpy.dtype(dtype)
 
@@ -566,7 +579,7 @@ class Cast(FunctionNode):
     chain_rule = ('{gy} cast back to the input dtype',)
 
     def backward(self, gy):
-        return gy.astype(self.inputs[0].dtype, copy=False)
+        return ops.astype(gy, self.inputs[0].dtype)
 
 
 def cast(x, typ):
@@ -712,6 +725,8 @@ def dstack(xs):
 
 
 class Diagonal(FunctionNode):
+    first_order_reason = ('its backward writes gy into a diagonal view of a zero array; a '
+                          'backward written with Variables is not there yet')
     label = 'diagonal'
     chain_rule = 'gx = gy written on the diagonal, 0 elsewhere'
 
@@ -740,6 +755,9 @@ class Diagonal(FunctionNode):
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """The diagonal of the matrices spanned by ``axis1`` and ``axis2`` (``numpy.diagonal``).
+
+    First-order only: its backward writes gy into a diagonal view of a zero array; a
+    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> x = np.arange(9, dtype=np.float32).reshape(3, 3)
@@ -798,6 +816,7 @@ def moveaxis(x, source, destination):
 
 
 class Permutate(FunctionNode):
+    double_backprop = True
     label = 'permutate'
     chain_rule = 'gx = gy put back in the original order (the inverse permutation)'
 
@@ -824,7 +843,7 @@ class Permutate(FunctionNode):
         return x.take(self.order, axis=self.axis)
 
     def backward(self, gy):
-        return gy.take(self.inverse, axis=self.axis)
+        return ops.take(gy, self.inverse, self.axis)
 
 
 def permutate(x, indices, axis=0, inv=False):
@@ -852,6 +871,7 @@ def permutate(x, indices, axis=0, inv=False):
 
 
 class Separate(FunctionNode):
+    double_backprop = True
     label = 'separate'
     chain_rule = 'gx = the gys stacked back along the axis'
 
@@ -872,7 +892,7 @@ class Separate(FunctionNode):
         piece = shape[:self.axis] + shape[self.axis + 1:]
         dtype = next((g.dtype for g in gys if g is not None), self.inputs[0].dtype)
         gys = [xp.zeros(piece, dtype) if g is None else g for g in gys]
-        return xp.stack(gys, axis=self.axis)
+        return ops.stack(gys, self.axis)
 
 
 def separate(x, axis=0):
@@ -953,6 +973,7 @@ def _device_id(dst):
 
 
 class Copy(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = gy copied back to the input\'s device'
 
     def __init__(self, dst):
@@ -967,6 +988,8 @@ class Copy(FunctionNode):
         return _send(x, self.dst)
 
     def backward(self, gy):
+        if ops._is_variable(gy):
+            return copy(gy, self.src)
         return _send(gy, self.src)
 
 
@@ -999,6 +1022,7 @@ def copy(x, dst):
 
 
 class TransposeSequence(FunctionNode):
+    double_backprop = True
     label = 'transpose_sequence'
     chain_rule = 'gxs = transpose_sequence(gys): the gradients transposed back'
 
@@ -1026,9 +1050,8 @@ class TransposeSequence(FunctionNode):
 
 def _transpose_sequence(xs):
     # Output t holds the t-th row of every sequence that is longer than t.
-    xp = backend.get_array_module(*xs)
     length = len(xs[0]) if xs else 0
-    return tuple(xp.stack([x[t] for x in xs if len(x) > t]) for t in range(length))
+    return tuple(ops.stack([x[t] for x in xs if len(x) > t], 0) for t in range(length))
 
 
 def transpose_sequence(xs):
@@ -1048,6 +1071,7 @@ def transpose_sequence(xs):
 
 
 class SelectItem(FunctionNode):
+    double_backprop = True
     label = 'select_item'
     chain_rule = 'gx = gy put at x[i, t[i]], 0 elsewhere'
 
@@ -1071,9 +1095,11 @@ class SelectItem(FunctionNode):
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)
-        gx = xp.zeros(self.inputs[0].shape, dtype=gy.dtype)
-        gx[self.rows, self.t] = gy
-        return gx, None
+        # gy spread over its row by a one-hot mask: a product, so it also
+        # runs on Variables.
+        onehot = xp.zeros(self.inputs[0].shape, dtype=gy.dtype)
+        onehot[self.rows, ops.data(self.t)] = 1
+        return ops.expand_dims(gy, 1) * onehot, None
 
 
 def select_item(x, t):

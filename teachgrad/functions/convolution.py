@@ -60,6 +60,8 @@ def col2im(col, sy, sx, ph, pw, h, w):
 
 
 class Convolution2DFunction(FunctionNode):
+    first_order_reason = ('its backward is an im2col scatter (col2im) on arrays; a backward '
+                          'written as a function of Variables is not there yet')
     label = 'Convolution2D'
 
     def __init__(self, stride=1, pad=0, cover_all=False):
@@ -122,6 +124,9 @@ def convolution_2d(x, W, b=None, stride=1, pad=0, cover_all=False, **kwargs):
     Returns:
         A Variable of shape (batch, out_channels, out_h, out_w), where
         ``out_h = (height + 2 * ph - kh) // sy + 1``.
+
+    First-order only: its backward is an im2col scatter (col2im) on arrays; a backward
+    written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> x = np.zeros((2, 3, 5, 5), dtype=np.float32)

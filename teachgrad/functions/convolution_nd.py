@@ -139,6 +139,8 @@ def _bias_shape(nd):
 
 
 class ConvolutionND(FunctionNode):
+    first_order_reason = ('its backward is an im2col scatter (col2im) on arrays; a backward '
+                          'written as a function of Variables is not there yet')
     chain_rule = ('{gy} spread back through the filters onto each window (col2im)',
                   '{gy} times the input windows, summed over batch and positions',
                   '{gy} summed over batch and positions')
@@ -199,6 +201,8 @@ class ConvolutionND(FunctionNode):
 
 
 class DeconvolutionND(FunctionNode):
+    first_order_reason = ('its backward is an im2col gather and a col2im scatter on arrays; a '
+                          'backward written as a function of Variables is not there yet')
     chain_rule = ('{gy} convolved with the filters (im2col, then correlate)',
                   'the input times the windows of {gy}, summed over batch and positions',
                   '{gy} summed over batch and positions')
@@ -282,6 +286,9 @@ def convolution_nd(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, gro
         cover_all: also place a window where the input ends mid-window.
         groups: split the channels into this many independent convolutions.
 
+    First-order only: its backward is an im2col scatter (col2im) on arrays; a backward
+    written as a function of Variables is not there yet.
+
     >>> import numpy as np
     >>> x = np.ones((2, 3, 4, 5, 6), np.float32)
     >>> convolution_nd(x, np.ones((8, 3, 3, 3, 3), np.float32), pad=1).shape
@@ -302,6 +309,9 @@ def _fixed_ndim(name, x, nd):
 def convolution_1d(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
     """:func:`convolution_nd` on sequences: x (batch, channels, length).
 
+    First-order only: its backward is an im2col scatter (col2im) on arrays; a backward
+    written as a function of Variables is not there yet.
+
     >>> import numpy as np
     >>> convolution_1d(np.ones((1, 2, 5), 'f'), np.ones((4, 2, 3), 'f')).data[0, :, 0]
     array([6., 6., 6., 6.], dtype=float32)
@@ -312,6 +322,9 @@ def convolution_1d(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, gro
 
 def convolution_3d(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, groups=1):
     """:func:`convolution_nd` on volumes: x (batch, channels, depth, height, width).
+
+    First-order only: its backward is an im2col scatter (col2im) on arrays; a backward
+    written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> convolution_3d(np.ones((1, 1, 3, 3, 3), 'f'), np.ones((1, 1, 3, 3, 3), 'f')).data
@@ -324,6 +337,9 @@ def convolution_3d(x, W, b=None, stride=1, pad=0, cover_all=False, dilate=1, gro
 def dilated_convolution_2d(x, W, b=None, stride=1, pad=0, dilate=1, cover_all=False):
     """A 2-D convolution whose filter taps are ``dilate`` pixels apart, so a
     small filter sees a wide area.
+
+    First-order only: its backward is an im2col scatter (col2im) on arrays; a backward
+    written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> x = np.arange(25, dtype=np.float32).reshape(1, 1, 5, 5)
@@ -350,6 +366,9 @@ def deconvolution_nd(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, grou
             ``stride * (d - 1) + k - 2 * pad`` per axis.
         groups: independent groups of channels.
 
+    First-order only: its backward is an im2col gather and a col2im scatter on arrays; a
+    backward written as a function of Variables is not there yet.
+
     >>> import numpy as np
     >>> deconvolution_nd(np.ones((1, 2, 3, 3, 3), 'f'), np.ones((2, 4, 2, 2, 2), 'f'),
     ...                  stride=2).shape
@@ -363,6 +382,9 @@ def deconvolution_nd(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, grou
 def deconvolution_1d(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, groups=1):
     """:func:`deconvolution_nd` on sequences.
 
+    First-order only: its backward is an im2col gather and a col2im scatter on arrays; a
+    backward written as a function of Variables is not there yet.
+
     >>> import numpy as np
     >>> deconvolution_1d(np.array([[[1., 2.]]], 'f'), np.ones((1, 1, 2), 'f'), stride=2).data
     array([[[1., 1., 2., 2.]]], dtype=float32)
@@ -374,6 +396,9 @@ def deconvolution_1d(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, grou
 def deconvolution_2d(x, W, b=None, stride=1, pad=0, outsize=None, **kwargs):
     """:func:`deconvolution_nd` on images, W (in_channels, out_channels /
     groups, kh, kw); ``dilate`` and ``groups`` may be given by keyword.
+
+    First-order only: its backward is an im2col gather and a col2im scatter on arrays; a
+    backward written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> x = np.array([[[[1., 2.], [3., 4.]]]], 'f')
@@ -393,6 +418,9 @@ def deconvolution_2d(x, W, b=None, stride=1, pad=0, outsize=None, **kwargs):
 
 def deconvolution_3d(x, W, b=None, stride=1, pad=0, outsize=None, dilate=1, groups=1):
     """:func:`deconvolution_nd` on volumes.
+
+    First-order only: its backward is an im2col gather and a col2im scatter on arrays; a
+    backward written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> deconvolution_3d(np.ones((1, 1, 1, 1, 1), 'f'), np.ones((1, 2, 2, 2, 2), 'f')).shape

@@ -15,22 +15,24 @@ array([[[[0., 1.],
 array([0., 1., 2., 3.], dtype=float32)
 """
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 
 
 def _to_space(x, r):
     n, c, h, w = x.shape
     c //= r * r
-    x = x.reshape(n, r, r, c, h, w).transpose(0, 3, 4, 1, 5, 2)   # n, c, h, i, w, j
-    return x.reshape(n, c, h * r, w * r)
+    x = ops.transpose(ops.reshape(x, (n, r, r, c, h, w)), (0, 3, 4, 1, 5, 2))   # n, c, h, i, w, j
+    return ops.reshape(x, (n, c, h * r, w * r))
 
 
 def _to_depth(x, r):
     n, c, h, w = x.shape
-    x = x.reshape(n, c, h // r, r, w // r, r).transpose(0, 3, 5, 1, 2, 4)   # n, i, j, c, h, w
-    return x.reshape(n, r * r * c, h // r, w // r)
+    x = ops.transpose(ops.reshape(x, (n, c, h // r, r, w // r, r)), (0, 3, 5, 1, 2, 4))
+    return ops.reshape(x, (n, r * r * c, h // r, w // r))       # from n, i, j, c, h, w
 
 
 class Depth2Space(FunctionNode):
+    double_backprop = True
     label = 'depth2space'
     chain_rule = ('{gy} moved back to the channels (space2depth)',)
 
@@ -60,6 +62,7 @@ def depth2space(X, r):
 
 
 class Space2Depth(FunctionNode):
+    double_backprop = True
     label = 'space2depth'
     chain_rule = ('{gy} moved back to the pixels (depth2space)',)
 

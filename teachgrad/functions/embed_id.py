@@ -14,6 +14,8 @@ from teachgrad.function_node import FunctionNode
 
 
 class EmbedIDFunction(FunctionNode):
+    first_order_reason = ('its backward scatter-adds the grads into the rows of W on arrays; a '
+                          'backward written with Variables is not there yet')
     label = 'EmbedID'
 
     def __init__(self, ignore_label=None):
@@ -58,6 +60,9 @@ def embed_id(x, W, ignore_label=None):
         x: integer ids, any shape.
         W: the embedding matrix (number of ids, vector size).
         ignore_label: an id that gives a zero vector and no gradient.
+
+    First-order only: its backward scatter-adds the grads into the rows of W on arrays; a
+    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> W = np.arange(6, dtype=np.float32).reshape(3, 2)

@@ -11,6 +11,7 @@ from teachgrad.function_node import FunctionNode
 
 
 class Accuracy(FunctionNode):
+    first_order_reason = ('an accuracy is a count of right answers: it has no gradient')
     label = 'accuracy'
 
     def __init__(self, ignore_label=None):
@@ -53,6 +54,8 @@ def accuracy(y, t, ignore_label=None):
     Returns a 0-dimensional Variable in ``y``'s dtype; no gradient flows
     through it.
 
+    First-order only: an accuracy is a count of right answers: it has no gradient.
+
     >>> import numpy as np
     >>> y = np.array([[0.1, 0.9], [0.8, 0.2], [0.3, 0.7]], dtype=np.float32)
     >>> t = np.array([1, 0, -1], dtype=np.int32)
@@ -63,6 +66,7 @@ def accuracy(y, t, ignore_label=None):
 
 
 class BinaryAccuracy(FunctionNode):
+    first_order_reason = ('an accuracy is a count of right answers: it has no gradient')
     label = 'binary_accuracy'
     chain_rule = 'no gradient: counting right answers has no slope'
     ignore_label = -1
@@ -88,6 +92,8 @@ def binary_accuracy(y, t):
     """Fraction of scores on the right side of 0: ``y >= 0`` predicts 1, else 0.
 
     Labels ``t`` are 1, 0, or -1 to leave a score out.
+
+    First-order only: an accuracy is a count of right answers: it has no gradient.
 
     >>> import numpy as np
     >>> y = np.array([[-2.0, 0.0], [3.0, -5.0]])       # predicts [[0, 1], [1, 0]]

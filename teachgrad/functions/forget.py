@@ -50,6 +50,9 @@ class _Seed(FunctionNode):
 
 
 class Forget(FunctionNode):
+    first_order_reason = ('its backward runs func again and calls backward() on that inner '
+                          'graph, which gives arrays; passing a double backprop through it is '
+                          'not wired yet')
     label = 'forget'
     chain_rule = 'gxs = the gradients of func, found by running func again with its graph'
 
@@ -86,6 +89,9 @@ def forget(func, *xs):
     ``func`` takes Variables and returns a Variable or a tuple of them. It
     must compute the same thing every time it is called (no dropout).
     Parameters of links used inside ``func`` get their gradients as usual.
+
+    First-order only: its backward runs func again and calls backward() on that inner graph,
+    which gives arrays; passing a double backprop through it is not wired yet.
 
     >>> import numpy as np
     >>> from teachgrad import Variable

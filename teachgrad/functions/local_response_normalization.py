@@ -23,6 +23,8 @@ def _window_sum(a, half_n):
 
 
 class LocalResponseNormalization(FunctionNode):
+    first_order_reason = ('its backward is written on arrays with the sums kept from forward; '
+                          'a backward written with Variables is not there yet')
     label = 'local_response_normalization'
     chain_rule = ('{gy} / scale minus 2·alpha·beta·{0} times the window sum of '
                   '{gy}·{out} / (k + alpha·Σx²)',)
@@ -55,6 +57,9 @@ def local_response_normalization(x, n=5, k=2, alpha=1e-4, beta=.75):
         x: input (batch, channels, ...).
         n: how many channels a window spans (n // 2 on each side).
         k, alpha, beta: the constants of the formula above.
+
+    First-order only: its backward is written on arrays with the sums kept from forward; a
+    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> y = local_response_normalization(np.ones((1, 5, 2, 2), 'f'))

@@ -13,6 +13,7 @@ array(0.6931472, dtype=float32)
 """
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.functions.activation import _log_softmax
 
 
@@ -181,6 +182,7 @@ def mean_squared_error(x0, x1):
 
 
 class SigmoidCrossEntropy(FunctionNode):
+    double_backprop = True
     label = 'sigmoid_cross_entropy'
     ignore_label = -1
 
@@ -207,12 +209,13 @@ class SigmoidCrossEntropy(FunctionNode):
 
     def backward(self, gy):
         # d loss / d x = sigmoid(x) - t where the label is not ignored.
-        xp = backend.get_array_module(gy)
-        y = xp.tanh(self.x * 0.5) * 0.5 + 0.5
-        gx = gy * self.valid * (y - self.t)
+        dtype = self.inputs[0].dtype
+        y = ops.tanh(self.x * 0.5) * 0.5 + 0.5
+        t = ops.data(self.t).astype(dtype)      # the labels are constants
+        gx = gy * self.valid.astype(dtype) * (y - t)
         if self.reduce == 'mean':
             gx = gx / self.count
-        return gx.astype(y.dtype), None
+        return ops.astype(gx, dtype), None
 
 
 def sigmoid_cross_entropy(x, t, normalize=True, reduce='mean'):
@@ -310,6 +313,7 @@ def mean_absolute_error(x0, x1):
 
 
 class HuberLoss(FunctionNode):
+    double_backprop = True
     chain_rule = 'gx = clip(x - t, -delta, delta) · gy, gt = -gx'
 
     def __init__(self, delta, reduce='sum_along_second_axis'):
@@ -334,17 +338,17 @@ class HuberLoss(FunctionNode):
                 .format(x.shape))
         xp = backend.get_array_module(x)
         d = self.delta
-        self.diff = diff = x - t
+        self.x, self.t = x, t
+        diff = x - t
         a = abs(diff)
         # a² / 2 near zero, a straight line of slope delta beyond |a| = delta.
         loss = xp.where(a <= d, diff * diff * 0.5, (a - d * 0.5) * d)
         return loss.sum(axis=1) if self.reduce != 'no' else loss
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
         if self.reduce != 'no':
-            gy = xp.expand_dims(gy, 1)
-        gx = xp.clip(self.diff, -self.delta, self.delta) * gy
+            gy = ops.expand_dims(gy, 1)
+        gx = ops.clip(self.x - self.t, -self.delta, self.delta) * gy
         return gx, -gx
 
 
@@ -368,6 +372,7 @@ def huber_loss(x, t, delta, reduce='sum_along_second_axis'):
 
 
 class Hinge(FunctionNode):
+    double_backprop = True
     chain_rule = ('gx = -s · gy where the margin is violated (L1), '
                   '-2 · s · violation · gy (L2); s = +1 at the label, -1 elsewhere')
 
@@ -394,7 +399,9 @@ class Hinge(FunctionNode):
         # s = +1 at the right class, -1 elsewhere: the score should be s · x >= 1.
         self.sign = sign = -xp.ones_like(x)
         sign[xp.arange(len(t)), t] = 1
-        self.violation = violation = xp.maximum(1 - sign * x, 0)
+        self.x = x
+        violation = xp.maximum(1 - sign * x, 0)
+        self.active = (violation > 0).astype(x.dtype)    # a constant mask
         loss = violation if self.norm == 'L1' else violation * violation
         if self.reduce == 'mean':
             return xp.asarray(loss.sum() / max(len(x), 1), dtype=x.dtype)
@@ -404,9 +411,10 @@ class Hinge(FunctionNode):
         if self.reduce == 'mean':
             gy = gy / max(len(self.sign), 1)
         if self.norm == 'L1':
-            gx = -self.sign * (self.violation > 0) * gy
+            gx = -self.sign * self.active * gy
         else:
-            gx = -2 * self.sign * self.violation * gy
+            violation = (1 - self.sign * self.x) * self.active
+            gx = -2 * self.sign * violation * gy
         return gx, None
 
 
@@ -432,6 +440,7 @@ def hinge(x, t, norm='L1', reduce='mean'):
 
 
 class Contrastive(FunctionNode):
+    double_backprop = True
     chain_rule = ('gx0 = (y · (x0 - x1) - (1 - y) · max(margin - d, 0) · (x0 - x1) / d) · gy, '
                   'gx1 = -gx0, d = |x0 - x1|')
 
@@ -456,10 +465,13 @@ class Contrastive(FunctionNode):
             raise TypeError('contrastive: the labels y must be 0/1 ints (e.g. np.int32), '
                             'but have dtype {}; use y.astype(np.int32).'.format(y.dtype))
         xp = backend.get_array_module(x0)
-        self.diff = diff = x0 - x1
+        self.x0, self.x1 = x0, x1
+        diff = x0 - x1
         dist_sq = (diff * diff).sum(axis=1)
-        self.dist = dist = xp.sqrt(dist_sq)
+        dist = xp.sqrt(dist_sq)
         self.short = short = xp.maximum(self.margin - dist, 0)  # how far inside the margin
+        self.inside = (short > 0).astype(x0.dtype)              # a constant mask
+        self.far = dist > 1e-7
         self.y = y = y.astype(x0.dtype)
         loss = (y * dist_sq + (1 - y) * short * short) * 0.5
         if self.reduce == 'mean':
@@ -467,13 +479,17 @@ class Contrastive(FunctionNode):
         return loss
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        g = gy / len(self.diff) if self.reduce == 'mean' else gy
+        g = gy / len(self.y) if self.reduce == 'mean' else gy
+        # diff, dist and short are computed again from x0 and x1, so that in a
+        # double backprop they are functions of the Variables.
+        diff = self.x0 - self.x1
+        dist = ops.sqrt(ops.sum(diff * diff, axis=1))
         # The distance can be 0 for a dissimilar pair; a small floor keeps
         # diff / dist finite (its direction is then arbitrary anyway).
-        dist = xp.maximum(self.dist, 1e-7)
-        coeff = (self.y - (1 - self.y) * self.short / dist) * g
-        gx0 = self.diff * coeff[:, None]
+        dist = ops.where(self.far, dist, 1e-7)
+        short = (self.margin - dist) * self.inside
+        coeff = (self.y - (1 - self.y) * short / dist) * g
+        gx0 = diff * ops.expand_dims(coeff, 1)
         return gx0, -gx0, None
 
 
@@ -501,6 +517,7 @@ def contrastive(x0, x1, y, margin=1, reduce='mean'):
 
 
 class Triplet(FunctionNode):
+    double_backprop = True
     chain_rule = ('where the margin is violated: ga = 2 (n - p) · gy, '
                   'gp = 2 (p - a) · gy, gn = 2 (a - n) · gy; 0 elsewhere')
 
@@ -533,7 +550,7 @@ class Triplet(FunctionNode):
 
     def backward(self, gy):
         g = gy / len(self.a) if self.reduce == 'mean' else gy
-        g = (2 * g * self.violated)[..., None]
+        g = ops.expand_dims(g * (2 * self.violated.astype(self.inputs[0].dtype)), 1)
         return g * (self.n - self.p), g * (self.p - self.a), g * (self.a - self.n)
 
 
@@ -556,6 +573,8 @@ def triplet(anchor, positive, negative, margin=0.2, reduce='mean'):
 # -- losses over big vocabularies: score a few words instead of all of them ------
 
 class NegativeSampling(FunctionNode):
+    first_order_reason = ('its backward scatter-adds into the rows of W for the sampled words, '
+                          'on arrays; a backward written with Variables is not there yet')
     label = 'negative_sampling'
     chain_rule = ('with s = -1 for the true word and +1 for the samples: '
                   'g = s · sigmoid(s · x·w) · gy; gx = Σ g · w, gw += g · x')
@@ -621,6 +640,9 @@ def negative_sampling(x, t, W, sampler, sample_size, reduce='sum', return_sample
     up; ``t = -1`` leaves a row out. With ``return_samples`` the words drawn
     come back too (column 0 holds ``t``).
 
+    First-order only: its backward scatter-adds into the rows of W for the sampled words, on
+    arrays; a backward written with Variables is not there yet.
+
     >>> import numpy as np
     >>> x = np.array([[1., 0.]], np.float32)
     >>> W = np.array([[2., 0.], [0., 1.], [-1., 0.]], np.float32)
@@ -643,6 +665,9 @@ class BinaryHierarchicalSoftmaxFunction(FunctionNode):
     ``w`` and ``codes[w]`` the way taken at each (+1 left, -1 right, 0 past
     the end of a shorter path), both padded to the longest path.
     """
+    first_order_reason = ("its backward scatter-adds into the rows of W for the tree's inner "
+                          'nodes, on arrays; a backward written with Variables is not there '
+                          'yet')
     label = 'hierarchical_softmax'
     chain_rule = ('g = -code · sigmoid(-code · x·w) · gy on the path; '
                   'gx = Σ g · w, gw += g · x')

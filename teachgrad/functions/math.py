@@ -315,6 +315,7 @@ class Einsum(FunctionNode):
     chain_rule = ('g(operand k) = einsum(gy and the other operands → operand k\'s '
                   'letters)')
     name = 'einsum'
+    double_backprop = True
 
     def __init__(self, in_subs, out_sub, text):
         self.in_subs = in_subs      # one string per operand, may hold '...'
@@ -340,9 +341,11 @@ class Einsum(FunctionNode):
 
 
 def _einsum(subs, out, xs):
-    xp = backend.get_array_module(*xs)
     if len(xs) == 1 and subs[0] == out:
         return xs[0]
+    if any(ops._is_variable(x) for x in xs):      # inside a double backprop
+        return einsum('{}->{}'.format(','.join(subs), out), *xs)
+    xp = backend.get_array_module(*xs)
     options = {'optimize': True} if len(xs) > 2 and xp is numpy else {}
     return xp.einsum('{}->{}'.format(','.join(subs), out), *xs, **options)
 
@@ -356,16 +359,21 @@ def _einsum_grad(gy, out, others, sub, shape, sizes):
     if present != letters:
         # A letter only this operand has was summed away: every element along
         # it gets the same gradient.
-        h = h.reshape([sizes[c] if c in present else 1 for c in letters])
-        h = xp.broadcast_to(h, [sizes[c] for c in letters]).copy()
+        h = ops.reshape(h, tuple(sizes[c] if c in present else 1 for c in letters))
+        h = ops.broadcast_to(h, tuple(sizes[c] for c in letters))
+        if not ops._is_variable(h):
+            h = h.copy()                         # a grad owns its memory
     if letters == sub:
         return h
-    # A repeated letter ('ii') read a diagonal; the gradient goes back onto it.
-    gx = xp.zeros(shape, dtype=gy.dtype)
+    # A repeated letter ('ii') read a diagonal; the gradient goes back onto it,
+    # as a product with a 0/1 mask of that diagonal (so it also runs on Variables).
+    mask = xp.zeros(shape, dtype=gy.dtype)
     index = tuple(xp.arange(sizes[c]).reshape(
         [-1 if j == letters.index(c) else 1 for j in range(len(letters))]) for c in sub)
-    gx[index] = h
-    return gx
+    mask[index] = 1
+    axes = _LETTERS[:len(sub)]                   # one fresh letter per axis of x
+    h_sub = ''.join(axes[sub.index(c)] for c in letters)
+    return _einsum([h_sub, axes], axes, [h, mask])
 
 
 def _explicit(name, in_subs, out_sub, xs):
@@ -896,6 +904,7 @@ def _reduced_axes(name, axis, ndim, shape):
 
 
 class Cumsum(FunctionNode):
+    double_backprop = True
     label = 'cumsum'
     chain_rule = 'gx = the running sum of gy taken from the end backwards'
 
@@ -911,10 +920,9 @@ class Cumsum(FunctionNode):
 
     def backward(self, gy):
         # Input i counts towards every output from i on, so its grad sums those.
-        xp = backend.get_array_module(gy)
         axis = 0 if self.axis is None else self.axis
-        gx = xp.flip(xp.cumsum(xp.flip(gy, axis), axis), axis)
-        return gx.reshape(self.inputs[0].shape)
+        gx = ops.flip(ops.cumsum(ops.flip(gy, axis), axis), axis)
+        return ops.reshape(gx, self.inputs[0].shape)
 
 
 def cumsum(x, axis=None):
@@ -929,6 +937,8 @@ def cumsum(x, axis=None):
 
 
 class Prod(FunctionNode):
+    first_order_reason = ('its backward uses running products (cumprod) on arrays, and F has '
+                          'no cumprod yet')
     label = 'prod'
     chain_rule = 'gx = gy · the product of all the other elements'
 
@@ -959,6 +969,9 @@ class Prod(FunctionNode):
 
 def prod(x, axis=None, keepdims=False):
     """Product of elements over ``axis`` (an int, a tuple, or None for all).
+
+    First-order only: its backward uses running products (cumprod) on arrays, and F has no
+    cumprod yet.
 
     >>> import numpy as np
     >>> prod(np.array([[1., 2.], [3., 4.]]), axis=1).data

@@ -14,6 +14,7 @@ array([[1., 1., 1., 1.],
 from teachgrad import backend
 from teachgrad.configuration import config
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 from teachgrad.variable import as_variable
 
 
@@ -72,6 +73,7 @@ def dropout(x, ratio=.5, **kwargs):
 
 
 class Gaussian(FunctionNode):
+    double_backprop = True
     label = 'gaussian'
     chain_rule = 'gmean = gy, gln_var = gy · exp(ln_var / 2) · eps / 2'
 
@@ -91,11 +93,14 @@ class Gaussian(FunctionNode):
                 self.eps.shape, mean.shape))
         # The reparametrization trick: mean + sigma * eps, with eps ~ N(0, 1),
         # so the sample moves smoothly with mean and ln_var.
-        self.noise = xp.exp(ln_var * 0.5) * self.eps
-        return mean + self.noise
+        self.ln_var = ln_var
+        return mean + xp.exp(ln_var * 0.5) * self.eps
 
     def backward(self, gy):
-        return gy, gy * self.noise * 0.5
+        # eps is a constant; the noise is computed again from ln_var so that a
+        # double backprop sees it as a function of ln_var.
+        noise = ops.exp(self.ln_var * 0.5) * self.eps
+        return gy, gy * noise * 0.5
 
 
 def gaussian(mean, ln_var, eps=None, return_eps=False):

@@ -14,6 +14,7 @@ array([[-1.],
 """
 from teachgrad import backend
 from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
 
 
 def _axes(x_ndim, gamma_ndim, axis):
@@ -40,6 +41,8 @@ def _check(x, gamma, axes):
 
 
 class BatchNormalization(FunctionNode):
+    first_order_reason = ('its backward is written on arrays with the mean and variance kept '
+                          'from forward; a backward written with Variables is not there yet')
     label = 'BatchNormalization'
 
     def __init__(self, eps=2e-5, running_mean=None, running_var=None, decay=0.9, axis=None):
@@ -89,6 +92,8 @@ class BatchNormalization(FunctionNode):
 
 
 class FixedBatchNormalization(FunctionNode):
+    first_order_reason = ('its backward is written on arrays; a backward written with '
+                          'Variables is not there yet')
     label = 'FixedBatchNormalization'
 
     def __init__(self, eps=2e-5, axis=None):
@@ -135,6 +140,9 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
         decay: how slowly the running averages follow the batches.
         axis: the axes to average over (default: all but the feature axes).
 
+    First-order only: its backward is written on arrays with the mean and variance kept from
+    forward; a backward written with Variables is not there yet.
+
     >>> import numpy as np
     >>> x = np.random.randn(8, 3).astype(np.float32)
     >>> y = batch_normalization(x, np.ones(3, 'f'), np.zeros(3, 'f'))
@@ -148,6 +156,9 @@ def batch_normalization(x, gamma, beta, eps=2e-5, running_mean=None, running_var
 def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
     """Normalize with a given ``mean`` and ``var`` (test time).
 
+    First-order only: its backward is written on arrays; a backward written with Variables
+    is not there yet.
+
     >>> import numpy as np
     >>> x = np.array([[2.], [4.]], dtype=np.float32)
     >>> fixed_batch_normalization(x, np.ones(1, 'f'), np.zeros(1, 'f'),
@@ -159,6 +170,7 @@ def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
 
 
 class NormalizeL2(FunctionNode):
+    double_backprop = True
     label = 'normalize'
     chain_rule = 'gx = (gy - y · Σ gy · y) / |x| (the part of gy along y is removed)'
 
@@ -173,18 +185,22 @@ class NormalizeL2(FunctionNode):
                                  .format(a, x.shape))
         self.axes = axes
         xp = backend.get_array_module(x)
-        self.norm = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        norm = xp.sqrt((x * x).sum(axis=axes, keepdims=True))
+        self.nonzero = norm > 0             # a constant mask
         self.x = x
-        return x / (self.norm + self.eps)
+        return x / (norm + self.eps)
 
     def backward(self, gy):
-        xp = backend.get_array_module(gy)
-        x, norm = self.x, self.norm
+        # |x| is computed again from x, so a double backprop sees it as a
+        # function of x.
+        x = self.x
+        norm = ops.sqrt(ops.sum(x * x, axis=self.axes, keepdims=True))
         denom = norm + self.eps
         # y = x / (|x| + eps): d|x|/dx = x / |x|, taken as 0 where x is all zeros.
-        along = (gy * x).sum(axis=self.axes, keepdims=True)
-        safe = xp.where(norm > 0, norm, 1)
-        return gy / denom - x * along / (denom * denom * safe) * (norm > 0)
+        along = ops.sum(gy * x, axis=self.axes, keepdims=True)
+        safe = ops.where(self.nonzero, norm, 1)
+        nonzero = self.nonzero.astype(gy.dtype)
+        return gy / denom - x * along / (denom * denom * safe) * nonzero
 
 
 def normalize(x, eps=1e-5, axis=1):

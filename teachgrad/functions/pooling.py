@@ -34,6 +34,9 @@ class _Pooling2D(FunctionNode):
 
 
 class MaxPooling2D(_Pooling2D):
+    first_order_reason = ('its backward scatters gy to the winning positions (col2im) on '
+                          'arrays; a backward written as a function of Variables is not there '
+                          'yet')
     label = 'max_pooling_2d'
 
     def forward(self, x):
@@ -60,6 +63,8 @@ class MaxPooling2D(_Pooling2D):
 
 
 class AveragePooling2D(_Pooling2D):
+    first_order_reason = ('its backward spreads gy over each window (col2im) on arrays; a '
+                          'backward written as a function of Variables is not there yet')
     label = 'average_pooling_2d'
 
     def forward(self, x):
@@ -91,6 +96,9 @@ def max_pooling_2d(x, ksize, stride=None, pad=0, cover_all=True, return_indices=
         cover_all: also place a window where the image ends mid-window
             (Chainer's default).
 
+    First-order only: its backward scatters gy to the winning positions (col2im) on arrays;
+    a backward written as a function of Variables is not there yet.
+
     >>> import numpy as np
     >>> max_pooling_2d(np.zeros((1, 1, 5, 5), 'f'), 2).shape   # cover_all: 3, not 2
     (1, 1, 3, 3)
@@ -102,6 +110,9 @@ def max_pooling_2d(x, ksize, stride=None, pad=0, cover_all=True, return_indices=
 
 def average_pooling_2d(x, ksize, stride=None, pad=0):
     """The mean of each ksize×ksize window (padding counts as zeros).
+
+    First-order only: its backward spreads gy over each window (col2im) on arrays; a
+    backward written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> average_pooling_2d(np.ones((1, 1, 4, 4), 'f'), 2).data[0, 0]

@@ -199,6 +199,8 @@ def min(x, axis=None, keepdims=False):
 
 
 class ArgMax(FunctionNode):
+    first_order_reason = ('its output is an integer index: it has no gradient to '
+                          'differentiate')
     label = 'argmax'
 
     def __init__(self, axis=None):
@@ -223,6 +225,8 @@ class ArgMin(ArgMax):
 def argmax(x, axis=None):
     """Index (int32) of the largest element over ``axis``; no gradient.
 
+    First-order only: its output is an integer index: it has no gradient to differentiate.
+
     >>> import numpy as np
     >>> argmax(np.array([[1., 5.], [4., 2.]], 'f'), axis=1).data
     array([1, 0], dtype=int32)
@@ -232,6 +236,8 @@ def argmax(x, axis=None):
 
 def argmin(x, axis=None):
     """Index (int32) of the smallest element over ``axis``; no gradient.
+
+    First-order only: its output is an integer index: it has no gradient to differentiate.
 
     >>> import numpy as np
     >>> argmin(np.array([[3., 1.], [0., 2.]], 'f'), axis=1).data

@@ -64,6 +64,8 @@ def _check_lstm(c, x):
 
 
 class LSTM(FunctionNode):
+    first_order_reason = ('its backward is written on arrays with the gates kept from forward; '
+                          'a backward written with Variables is not there yet')
     label = 'lstm'
     # The backward caption, one text per input (c_prev, x).
     chain_rule = ('f · (gc + gh · o · (1 - tanh(c)²)), the rows past the batch pass gc on',
@@ -119,6 +121,9 @@ def lstm(c_prev, x):
     Returns:
         ``(c, h)``: the new cell, shape (batch, units), and the output, shape
         (batch', units).
+
+    First-order only: its backward is written on arrays with the gates kept from forward; a
+    backward written with Variables is not there yet.
 
     >>> import numpy as np
     >>> c, h = lstm(np.ones((2, 3), 'f'), np.zeros((2, 12), 'f'))

@@ -55,6 +55,8 @@ class _Unpooling2D(FunctionNode):
 
 
 class Unpooling2D(_Unpooling2D):
+    first_order_reason = ('its backward sums gy over each window (im2col) on arrays; a '
+                          'backward written as a function of Variables is not there yet')
     label = 'unpooling_2d'
     chain_rule = ('{gy} summed over each window the value was copied to',)
 
@@ -84,6 +86,9 @@ def unpooling_2d(x, ksize, stride=None, pad=0, outsize=None, cover_all=True):
         outsize: the output (height, width); by default the size that the
             pooling would bring back to ``x``'s.
 
+    First-order only: its backward sums gy over each window (im2col) on arrays; a backward
+    written as a function of Variables is not there yet.
+
     >>> import numpy as np
     >>> unpooling_2d(np.ones((1, 1, 2, 3), 'f'), 2, cover_all=False).shape
     (1, 1, 4, 6)
@@ -94,6 +99,8 @@ def unpooling_2d(x, ksize, stride=None, pad=0, outsize=None, cover_all=True):
 
 
 class Upsampling2D(_Unpooling2D):
+    first_order_reason = ('its backward gathers gy at the kept indexes on arrays; a backward '
+                          'written as a function of Variables is not there yet')
     label = 'upsampling_2d'
     chain_rule = ('{gy} at the place each value was put, read back',)
 
@@ -133,6 +140,9 @@ def upsampling_2d(x, indexes, ksize, stride=None, pad=0, outsize=None, cover_all
         indexes: the position of each maximum inside its window, from
             ``y, indexes = F.max_pooling_2d(h, ksize, return_indices=True)``.
         ksize, stride, pad, outsize, cover_all: as in :func:`unpooling_2d`.
+
+    First-order only: its backward gathers gy at the kept indexes on arrays; a backward
+    written as a function of Variables is not there yet.
 
     >>> import numpy as np
     >>> import teachgrad.functions as F

@@ -113,6 +113,10 @@ class BinaryHierarchicalSoftmax(Link):
     right one; the loss is ``-log P(word)`` summed over the batch. W has one
     row per inner node (vocabulary - 1 rows), initialized Uniform(1).
 
+    First-order only: its backward scatter-adds into the rows of W for the
+    tree's inner nodes, on arrays; a backward written with Variables is not
+    there yet.
+
     >>> import numpy as np
     >>> hsm = BinaryHierarchicalSoftmax(2, (0, 1))
     >>> hsm.W.array[...] = 0
