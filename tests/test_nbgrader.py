@@ -13,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,27 @@ def test_some_lessons_have_exercises():
         assert len(graded_cells(path)) >= 3, path.name
 
 
+# Unix socket paths are capped near 104 bytes (macOS) and carry a '-PORT' suffix.
+SOCKET_PATH_ROOM = 80
+
+
+def kernel_sockets(folder):
+    """nbgrader config lines that give this course's kernels Unix sockets of
+    their own, or nothing where there are none (Windows).
+
+    Several courses are graded at once. Over TCP each kernel's ports are
+    picked free and released again before the kernel binds them, so two
+    kernels starting together can pick the same port and one dies at start-up
+    ("Kernel died before replying to kernel_info"). Sockets named inside each
+    course's own folder cannot collide."""
+    if os.name != 'posix':
+        return ''
+    prefix = str(folder / 'kernel')
+    if len(prefix) > SOCKET_PATH_ROOM:
+        prefix = os.path.join(tempfile.mkdtemp(prefix='tg', dir='/tmp'), 'kernel')
+    return "c.KernelManager.transport = 'ipc'\nc.KernelManager.ip = {!r}\n".format(prefix)
+
+
 def round_trip(lesson, folder):
     """Build the learners' copy of ``lesson`` with nbgrader in a course under
     ``folder``, autograde it and the stored lesson. Returns the scores
@@ -72,7 +94,8 @@ def round_trip(lesson, folder):
         'c.CourseDirectory.db_url = {!r}\n'
         'c.Execute.timeout = 300\n'
         "c.Exporter.preprocessors = ['teachgrad.exercises.course.UnfoldAnswers']\n"
-        .format(str(course), db))
+        .format(str(course), db)
+        + kernel_sockets(folder))
 
     run_nbgrader(course, 'generate_assignment', name, '--force')
     handed_out = course / 'release' / name / lesson.name
@@ -103,7 +126,9 @@ def round_trips(tmp_path_factory):
     lessons = lessons_with_exercises()
     folders = {lesson: tmp_path_factory.mktemp(lesson.stem) for lesson in lessons}
     results = {}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+    # Without Unix sockets, kernels starting together can race for TCP ports.
+    workers = 4 if os.name == 'posix' else 1
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
         futures = {pool.submit(round_trip, lesson, folders[lesson]): lesson for lesson in lessons}
         for future in concurrent.futures.as_completed(futures):
             try:
