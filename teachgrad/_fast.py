@@ -211,7 +211,8 @@ def _softmax_cross_entropy_forward(plain_forward):
     labels that are all valid: no ignore mask, no range check of every label,
     no take_along_axis. Anything else goes the plain way."""
     from teachgrad import backend
-    from teachgrad.functions import loss
+    from teachgrad.functions import _ufuncs, loss
+    from teachgrad.functions.activation import _log_softmax
 
     def forward(self, x, t):
         if (x.ndim != 2 or self.class_weight is not None or not len(t)
@@ -222,12 +223,9 @@ def _softmax_cross_entropy_forward(plain_forward):
             return plain_forward(self, x, t)
         xp = backend.get_array_module(x)
         self.valid, self.t = None, t            # None: backward takes the short road too
-        shifted = x - x.max(axis=1, keepdims=True)     # exp cannot overflow
-        e = xp.exp(shifted)
-        s = e.sum(axis=1, keepdims=True)
-        self.y = e / s                                 # softmax, for backward
-        # log softmax at the right class: shifted - log(sum of exp)
-        log_p = shifted[xp.arange(len(t)), t] - xp.log(s[:, 0])
+        log_y = _log_softmax(x, axis=1)         # the same digits as the plain road
+        self.y = _ufuncs.exp(log_y)             # softmax, for backward
+        log_p = log_y[xp.arange(len(t)), t]     # log softmax at the right class
         if self.reduce == 'no':
             return -log_p
         self.coeff = 1.0 / len(t)

@@ -1,5 +1,6 @@
 """Two small functions the distributions need, each with its backward beside it."""
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad.function_node import FunctionNode
 
 
@@ -15,7 +16,7 @@ class Log1pExp(FunctionNode):
     def backward(self, gy):
         # d/dx log(1 + e^x) = sigmoid(x)
         xp = backend.get_array_module(gy)
-        return gy * (xp.tanh(self.x * 0.5) * 0.5 + 0.5)
+        return gy * (_ufuncs.tanh(self.x * 0.5) * 0.5 + 0.5)
 
 
 def log1pexp(x):
@@ -31,13 +32,13 @@ class XLogX(FunctionNode):
         self.x = x
         self.zero = x == 0
         safe = xp.where(self.zero, x.dtype.type(1), x)
-        return xp.asarray(x * xp.log(safe))
+        return xp.asarray(x * _ufuncs.log(safe))
 
     def backward(self, gy):
         # d/dx x log x = 1 + log x; at 0 it is -infinity, taken as 0 so training keeps going
         xp = backend.get_array_module(gy)
         safe = xp.where(self.zero, self.x.dtype.type(1), self.x)
-        return xp.where(self.zero, 0, gy * (1 + xp.log(safe))).astype(gy.dtype)
+        return xp.where(self.zero, 0, gy * (1 + _ufuncs.log(safe))).astype(gy.dtype)
 
 
 def xlogx(x):

@@ -2,6 +2,7 @@
 import numpy
 
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad import distribution
 from teachgrad.distributions._functions import log1pexp, xlogx
 from teachgrad.function_node import FunctionNode
@@ -29,7 +30,7 @@ class BernoulliLogProb(FunctionNode):
 
     def backward(self, gy):
         xp = backend.get_array_module(gy)
-        p = xp.tanh(self.logit * 0.5) * 0.5 + 0.5          # sigmoid(logit)
+        p = _ufuncs.tanh(self.logit * 0.5) * 0.5 + 0.5          # sigmoid(logit)
         glogit = gy * (self.x - p)                           # d/dlogit = x - sigmoid(logit)
         gx = gy * self.logit                                 # d/dx = logit
         if self.binary_check:

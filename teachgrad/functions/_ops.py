@@ -14,6 +14,7 @@ array([1.])
 'exp'
 """
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 
 
 def _is_variable(x):
@@ -25,6 +26,10 @@ def _either(name, f_name=None):
         if _is_variable(x):
             from teachgrad import functions as F
             return getattr(F, f_name or name)(x, *args, **kwargs)
+        # exp, log and the like round as the forward functions do (see _ufuncs).
+        rounded = getattr(_ufuncs, name, None)
+        if rounded is not None and not args and not kwargs:
+            return rounded(x)
         return getattr(backend.get_array_module(x), name)(x, *args, **kwargs)
     op.__name__ = name
     op.__doc__ = 'numpy.{0} for an array, F.{1} for a Variable.'.format(name, f_name or name)
@@ -45,6 +50,13 @@ transpose = _either('transpose')
 swapaxes = _either('swapaxes')
 expand_dims = _either('expand_dims')
 absolute = _either('absolute')
+
+
+def power(a, b):
+    """``a ** b``: rounded as in ``_ufuncs`` for arrays, F's ``**`` for Variables."""
+    if _is_variable(a) or _is_variable(b):
+        return a ** b
+    return _ufuncs.power(a, b)
 
 
 def sum(x, axis=None, keepdims=False):

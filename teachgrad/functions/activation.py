@@ -12,6 +12,7 @@ tanh, sigmoid, relu, leaky_relu, softmax and log_softmax. Several keep their
 array([0., 2.], dtype=float32)
 """
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad.function_node import FunctionNode
 from teachgrad.functions import _ops as ops
 
@@ -21,7 +22,7 @@ class Tanh(FunctionNode):
     label = 'tanh'
 
     def forward(self, x):
-        self.y = y = backend.get_array_module(x).tanh(x)
+        self.y = y = _ufuncs.tanh(x)
         return y
 
     chain_rule = ('(1 - {out}²) · {gy}',)
@@ -48,7 +49,7 @@ class Sigmoid(FunctionNode):
     def forward(self, x):
         # 1 / (1 + exp(-x)) overflows for very negative x; this form cannot.
         xp = backend.get_array_module(x)
-        self.y = y = xp.tanh(x * 0.5) * 0.5 + 0.5
+        self.y = y = _ufuncs.tanh(x * 0.5) * 0.5 + 0.5
         return y
 
     chain_rule = ('{out} · (1 - {out}) · {gy}',)
@@ -138,10 +139,9 @@ class Softmax(FunctionNode):
 
     def forward(self, x):
         _check_axis('softmax', x, self.axis)
-        xp = backend.get_array_module(x)
         # Subtracting the max changes nothing mathematically but keeps exp
         # from overflowing.
-        y = xp.exp(x - x.max(axis=self.axis, keepdims=True))
+        y = _ufuncs.exp(x - x.max(axis=self.axis, keepdims=True))
         y /= y.sum(axis=self.axis, keepdims=True)
         self.y = y
         return y
@@ -167,9 +167,11 @@ def softmax(x, axis=1):
 
 
 def _log_softmax(x, axis):
-    xp = backend.get_array_module(x)
-    shifted = x - x.max(axis=axis, keepdims=True)
-    return shifted - xp.log(xp.exp(shifted).sum(axis=axis, keepdims=True))
+    # x - log(sum(exp(x))), with the max m taken out so exp cannot overflow:
+    # log(sum(exp(x))) = m + log(sum(exp(x - m))). Subtracting that sum from x
+    # (rather than subtracting log(sum) from x - m) rounds as Chainer does.
+    m = x.max(axis=axis, keepdims=True)
+    return x - (m + _ufuncs.log(_ufuncs.exp(x - m).sum(axis=axis, keepdims=True)))
 
 
 class LogSoftmax(FunctionNode):
@@ -228,7 +230,7 @@ class Softplus(FunctionNode):
         bx = x * self.beta
         # log(1 + exp(bx)) overflows for big bx; max(bx, 0) + log1p(exp(-|bx|))
         # is the same number and never does.
-        return (xp.maximum(bx, 0) + xp.log1p(xp.exp(-abs(bx)))) * (1 / self.beta)
+        return (xp.maximum(bx, 0) + _ufuncs.log1p(_ufuncs.exp(-abs(bx)))) * (1 / self.beta)
 
     def backward(self, gy):
         return gy * (ops.tanh(self.x * (self.beta * 0.5)) * 0.5 + 0.5)
@@ -258,7 +260,7 @@ class ELU(FunctionNode):
     def forward(self, x):
         xp = backend.get_array_module(x)
         self.x = x
-        return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0)) * self.alpha)
+        return xp.where(x > 0, x, _ufuncs.expm1(xp.minimum(x, 0)) * self.alpha)
 
     def backward(self, gy):
         x = self.x

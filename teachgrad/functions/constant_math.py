@@ -17,6 +17,7 @@ import numbers
 import numpy
 
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad.function_node import FunctionNode
 from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to
@@ -120,11 +121,11 @@ class PowConstant(_Constant):
 
     def forward(self, x):
         self.x = x
-        return x ** self.constant
+        return _ufuncs.power(x, self.constant)
 
     def backward(self, gy):
         c = self.constant
-        return self._grad(gy * c * self.x ** (c - 1))
+        return self._grad(gy * c * ops.power(self.x, c - 1))
 
 
 class PowFromConstant(_Constant):
@@ -138,7 +139,7 @@ class PowFromConstant(_Constant):
     chain_rule = ('{c}^{0} · log {c} · {gy}',)
 
     def forward(self, x):
-        self.y = self.constant ** x
+        self.y = _ufuncs.power(self.constant, x)
         return self.y
 
     def backward(self, gy):
@@ -148,7 +149,7 @@ class PowFromConstant(_Constant):
         xp = backend.get_array_module(gy)
         c = xp.asarray(c, dtype=gy.dtype)
         with numpy.errstate(divide='ignore', invalid='ignore'):
-            log_c = xp.where(c > 0, xp.log(xp.where(c > 0, c, 1)), xp.where(c == 0, 0, xp.nan))
+            log_c = xp.where(c > 0, _ufuncs.log(xp.where(c > 0, c, 1)), xp.where(c == 0, 0, xp.nan))
             return self._grad(gy * ops.where(c == 0, 0, self.y * log_c.astype(gy.dtype)))
 
 

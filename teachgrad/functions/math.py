@@ -16,6 +16,7 @@ array([0.25      , 0.16666667], dtype=float32)
 import numpy
 
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad.function_node import FunctionNode
 from teachgrad.functions import _ops as ops
 from teachgrad.utils import sum_to as _sum_to
@@ -26,7 +27,7 @@ class Exp(FunctionNode):
     label = 'exp'
 
     def forward(self, x):
-        self.y = y = backend.get_array_module(x).exp(x)
+        self.y = y = _ufuncs.exp(x)
         return y
 
     chain_rule = ('exp({0}) · {gy}',)
@@ -51,7 +52,7 @@ class Log(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).log(x)
+        return _ufuncs.log(x)
 
     chain_rule = ('{gy} / {0}',)
 
@@ -123,7 +124,7 @@ class Sin(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).sin(x)
+        return _ufuncs.sin(x)
 
     chain_rule = ('cos({0}) · {gy}',)
 
@@ -147,7 +148,7 @@ class Cos(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).cos(x)
+        return _ufuncs.cos(x)
 
     chain_rule = ('-sin({0}) · {gy}',)
 
@@ -547,7 +548,7 @@ class Log1p(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).log1p(x)
+        return _ufuncs.log1p(x)
 
     def backward(self, gy):
         return gy / (1 + self.x)
@@ -571,7 +572,7 @@ class Expm1(FunctionNode):
     def forward(self, x):
         xp = backend.get_array_module(x)
         self.x = x
-        return xp.expm1(x)
+        return _ufuncs.expm1(x)
 
     def backward(self, gy):
         return gy * ops.exp(self.x)
@@ -608,7 +609,7 @@ class LogSumExp(FunctionNode):
         # Subtracting the max keeps exp from overflowing; it is added back after.
         m = x.max(axis=axes, keepdims=True)
         m = xp.where(xp.isfinite(m), m, 0)
-        y = xp.log(xp.exp(x - m).sum(axis=axes, keepdims=True)) + m
+        y = _ufuncs.log(_ufuncs.exp(x - m).sum(axis=axes, keepdims=True)) + m
         self.kept_shape = y.shape           # the result with the summed axes kept, as 1s
         self.x = x
         # The output itself is kept (not a reshaped copy), so a double backprop finds it.
@@ -651,7 +652,7 @@ class Tan(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).tan(x)
+        return _ufuncs.tan(x)
 
     def backward(self, gy):
         c = ops.cos(self.x)
@@ -675,7 +676,7 @@ class Arcsin(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).arcsin(x)
+        return _ufuncs.arcsin(x)
 
     def backward(self, gy):
         return gy / ops.sqrt(1 - self.x * self.x)
@@ -698,7 +699,7 @@ class Arccos(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).arccos(x)
+        return _ufuncs.arccos(x)
 
     def backward(self, gy):
         return -gy / ops.sqrt(1 - self.x * self.x)
@@ -721,7 +722,7 @@ class Arctan(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).arctan(x)
+        return _ufuncs.arctan(x)
 
     def backward(self, gy):
         return gy / (1 + self.x * self.x)
@@ -744,7 +745,7 @@ class Sinh(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).sinh(x)
+        return _ufuncs.sinh(x)
 
     def backward(self, gy):
         return gy * ops.cosh(self.x)
@@ -767,7 +768,7 @@ class Cosh(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).cosh(x)
+        return _ufuncs.cosh(x)
 
     def backward(self, gy):
         return gy * ops.sinh(self.x)
@@ -790,7 +791,7 @@ class Log2(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).log2(x)
+        return _ufuncs.log2(x)
 
     def backward(self, gy):
         return gy / (self.x * 0.6931471805599453)
@@ -813,7 +814,7 @@ class Log10(FunctionNode):
 
     def forward(self, x):
         self.x = x
-        return backend.get_array_module(x).log10(x)
+        return _ufuncs.log10(x)
 
     def backward(self, gy):
         return gy / (self.x * 2.302585092994046)

@@ -12,6 +12,7 @@ array([[1., 1., 1., 1.],
        [1., 1., 1., 1.]], dtype=float32)
 """
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad.configuration import config
 from teachgrad.function_node import FunctionNode
 from teachgrad.functions import _ops as ops
@@ -94,7 +95,7 @@ class Gaussian(FunctionNode):
         # The reparametrization trick: mean + sigma * eps, with eps ~ N(0, 1),
         # so the sample moves smoothly with mean and ln_var.
         self.ln_var = ln_var
-        return mean + xp.exp(ln_var * 0.5) * self.eps
+        return mean + _ufuncs.exp(ln_var * 0.5) * self.eps
 
     def backward(self, gy):
         # eps is a constant; the noise is computed again from ln_var so that a

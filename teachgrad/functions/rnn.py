@@ -28,6 +28,7 @@ step.
 import numpy
 
 from teachgrad import backend
+from teachgrad.functions import _ufuncs
 from teachgrad.function_node import FunctionNode
 
 
@@ -38,7 +39,7 @@ def _extract_gates(x):
 
 
 def _sigmoid(x, xp):
-    return xp.tanh(x * 0.5) * 0.5 + 0.5
+    return _ufuncs.tanh(x * 0.5) * 0.5 + 0.5
 
 
 def _check_lstm(c, x):
@@ -76,12 +77,12 @@ class LSTM(FunctionNode):
         _check_lstm(c_prev, x)
         xp = backend.get_array_module(x)
         a, i, f, o = _extract_gates(x)
-        a, i, f, o = xp.tanh(a), _sigmoid(i, xp), _sigmoid(f, xp), _sigmoid(o, xp)
+        a, i, f, o = _ufuncs.tanh(a), _sigmoid(i, xp), _sigmoid(f, xp), _sigmoid(o, xp)
         batch = x.shape[0]
         # Rows past the batch (sequences that already ended) keep their cell.
         c = c_prev.copy()
         c[:batch] = a * i + f * c_prev[:batch]
-        tanh_c = xp.tanh(c[:batch])
+        tanh_c = _ufuncs.tanh(c[:batch])
         h = o * tanh_c
         self.gates, self.tanh_c, self.c_prev = (a, i, f, o), tanh_c, c_prev
         return c, h
