@@ -362,6 +362,24 @@ def widget_state_pruned(nb):
     return nb
 
 
+def streams_coalesced(nb):
+    """One output for each run of stdout (or stderr) text in a cell: where the
+    kernel cut a printout into messages depends on timing, and a different cut
+    would show up as a change of the stored notebook."""
+    for cell in nb.cells:
+        merged = []
+        for out in cell.get('outputs', []):
+            if (out.get('output_type') == 'stream' and merged
+                    and merged[-1].get('output_type') == 'stream'
+                    and merged[-1]['name'] == out['name']):
+                merged[-1]['text'] += out['text']
+            else:
+                merged.append(out)
+        if 'outputs' in cell:
+            cell.outputs = merged
+    return nb
+
+
 def outputs_digest(nb):
     """sha256 of a notebook's outputs, which regen stores in its metadata.
 
@@ -423,6 +441,7 @@ def regen_inside(names):
         nb.metadata['kernelspec'] = {'display_name': 'Python 3 (ipykernel)',
                                      'language': 'python', 'name': 'python3'}
         widget_state_pruned(nb)
+        streams_coalesced(nb)
         nb = nbformat.reads(widget_ids_made_stable(nbformat.writes(nb), nb), as_version=4)
         nb.metadata['teachgrad'] = {'outputs_sha256': outputs_digest(nb)}
         text = nbformat.writes(nb)
