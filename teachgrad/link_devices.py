@@ -28,8 +28,13 @@ class LinkDevices:
             return backend.CpuDevice()
         return backend.GpuDevice.from_device_id(self._device_id or 0)
 
+    # Attributes that hold a recurrent state (a Variable or an array, or None),
+    # moved with the parameters so the next call finds them on the same device.
+    _device_state = ()
+
     def to_cpu(self):
-        """Move parameters and persistent arrays to numpy; returns self."""
+        """Move parameters, persistent arrays and a recurrent state to numpy;
+        returns self."""
         for link in self.links():
             d = link.__dict__
             for name in link._params:
@@ -37,12 +42,14 @@ class LinkDevices:
             for name in link._persistent:
                 if backend.is_array(d[name]):
                     d[name] = backend.to_cpu(d[name])
+            _move_state(link, backend.to_cpu, lambda v: v.to_cpu())
             object.__setattr__(link, '_cpu', True)
             object.__setattr__(link, '_device_id', None)
         return self
 
     def to_gpu(self, device=None):
-        """Move parameters and persistent arrays to cupy; returns self."""
+        """Move parameters, persistent arrays and a recurrent state to cupy;
+        returns self."""
         if not backend.gpu_available():
             backend.to_gpu(numpy.zeros(0))      # raises the explanatory error
         for link in self.links():
@@ -52,6 +59,7 @@ class LinkDevices:
             for name in link._persistent:
                 if backend.is_array(d[name]):
                     d[name] = backend.to_gpu(d[name], device)
+            _move_state(link, lambda a: backend.to_gpu(a, device), lambda v: v.to_gpu(device))
             object.__setattr__(link, '_cpu', False)
             object.__setattr__(link, '_device_id', device)
         return self
@@ -73,3 +81,13 @@ class LinkDevices:
         if isinstance(device, backend.CpuDevice):
             return self.to_cpu()
         return self.to_gpu(device.device.id)
+
+
+def _move_state(link, move_array, move_variable):
+    d = link.__dict__
+    for name in link._device_state:
+        value = d.get(name)
+        if backend.is_array(value):
+            d[name] = move_array(value)
+        elif value is not None:
+            move_variable(value)

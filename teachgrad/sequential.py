@@ -1,5 +1,7 @@
 """Sequential: layers applied one after another, links and plain functions alike.
 """
+import inspect
+
 from teachgrad.chain_list import ChainList
 from teachgrad.link import Link, children_text
 
@@ -108,9 +110,18 @@ class Sequential(ChainList):
         return ret
 
     def __str__(self):
-        # A function prints by name: its default str carries a memory address.
+        # As Chainer prints it: a link by its specs, a lambda by its source
+        # line (its str says only '<lambda>'), any other callable by its str.
         return children_text(type(self).__name__, enumerate(
-            layer if isinstance(layer, Link) else getattr(layer, '__name__', type(layer).__name__)
-            for layer in self._layers))
+            _layer_text(layer) for layer in self._layers))
 
     __repr__ = __str__
+
+
+def _layer_text(layer):
+    if getattr(layer, '__name__', None) == '<lambda>':
+        try:
+            return inspect.getsource(layer).strip().rstrip(',')
+        except (OSError, TypeError):          # typed at a prompt: no source file
+            pass
+    return str(layer)

@@ -532,3 +532,27 @@ def test_a_failed_first_call_leaves_a_lazy_lstm_as_it_was():
     with pytest.raises(ValueError, match='never grow'):
         layer(np.zeros((3, 3), np.float32))
     assert layer.h is h_before
+
+
+def test_to_cpu_and_to_gpu_move_a_recurrent_state_with_the_parameters(monkeypatch):
+    # No GPU is needed to see that the state is visited: record which
+    # Variables and arrays the move touches.
+    from teachgrad import backend
+    from teachgrad.variable import Variable
+    moved = []
+    monkeypatch.setattr(Variable, 'to_cpu', lambda self: moved.append(self))
+    lstm, gru = L.LSTM(3, 2), L.StatefulGRU(3, 2)
+    x = np.ones((1, 3), np.float32)
+    lstm(x)
+    gru(x)
+    lstm.to_cpu()
+    gru.to_cpu()
+    assert any(v is lstm.h for v in moved) and any(v is lstm.c for v in moved)
+    assert any(v is gru.h for v in moved)
+    # a state held as a plain array is replaced by the moved array
+    monkeypatch.setattr(backend, 'to_cpu', lambda a: ('moved', a))
+    lstm.h = np.zeros((1, 2), np.float32)
+    lstm.to_cpu()
+    assert lstm.h[0] == 'moved'
+    fresh = L.LSTM(3, 2).to_cpu()          # no state yet: nothing to move
+    assert fresh.h is None and fresh.c is None

@@ -362,10 +362,17 @@ def test_sequential_runs_links_and_functions_in_order():
                                rtol=1e-6)
     assert len(model) == 3 and model[1] is F.relu
     assert [path for path, _ in model.namedparams()] == ['/0/W', '/0/b', '/1/W', '/1/b']
+    # As Chainer prints it: a function by its str, a lambda by its source line.
     assert str(model) == ('Sequential(\n'
                           '  (0): Linear(in_size=4, out_size=3, nobias=False),\n'
-                          '  (1): relu,\n'
-                          '  (2): Linear(in_size=3, out_size=2, nobias=False),\n)')
+                          '  (1): {},\n'
+                          '  (2): Linear(in_size=3, out_size=2, nobias=False),\n)'
+                          .format(F.relu))
+    with_lambda = teachgrad.Sequential(
+        L.Linear(4, 3),
+        lambda x: F.reshape(x, (1, 15)),
+    )
+    assert str(with_lambda).splitlines()[2] == '  (1): lambda x: F.reshape(x, (1, 15)),'
     copied = model.copy()
     assert copied[0] is not model[0] and copied[0].W.data is model[0].W.data
     with pytest.raises(TypeError, match='links and functions'):

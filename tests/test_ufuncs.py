@@ -81,6 +81,17 @@ def test_chainer_documented_digits():
         '       [ 2.        , -0.95021296]], dtype=float32)')
 
 
+def test_log1p_rounds_to_nearest_where_chainers_libm_did_not():
+    # log1p(exp(-2)) = 0.1269280095...; the float32 neighbours are 0.12692800164
+    # and 0.12692801654. Chainer's docstrings for softplus and
+    # sigmoid_cross_entropy print the farther one (0.126928), as that machine's
+    # float32 log1p rounded; teachgrad prints the nearer one on every machine.
+    x = np.array([-2., 0., 2.], np.float32)
+    y = F.softplus(x).array
+    assert y[0] == np.float32(0.12692802) and y[2] == np.float32(2.126928)
+    assert abs(float(y[0]) - np.log1p(np.exp(-2.0))) < abs(0.12692800164 - np.log1p(np.exp(-2.0)))
+
+
 def test_softmax_cross_entropy_fast_and_plain_roads_agree(monkeypatch):
     # The usual case takes a shorter road (teachgrad/_fast.py) than one with
     # an ignored label; both must print the same loss and gradient.

@@ -1001,3 +1001,19 @@ def batch_matmul(a, b, transa=False, transb=False):
         shape = as_array(x).shape
         return reshape(x, (shape[0], shape[1], -1)) if len(shape) != 3 else x
     return matmul(as_batch(a), as_batch(b), transa=transa, transb=transb)
+
+
+def _chainer_module_path():
+    # Chainer keeps each function in a module of its own, and its documentation
+    # reaches Identity as chainer.functions.math.identity.Identity: the same
+    # path works here, as a module whose only content is that class.
+    import sys
+    import types
+    from teachgrad.functions.array import Identity, identity as identity_function
+    module = types.ModuleType(__name__ + '.identity', 'Identity, under Chainer\'s module path.')
+    module.Identity, module.identity = Identity, identity_function
+    sys.modules[module.__name__] = module
+    return module
+
+
+identity = _chainer_module_path()

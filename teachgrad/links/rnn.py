@@ -134,6 +134,8 @@ class StatelessLSTM(LSTMBase):
 class LSTM(LSTMBase):
     """A stateful LSTM layer: ``h = layer(x)`` remembers ``c`` and ``h``.
 
+    ``to_gpu``/``to_cpu`` move the state with the parameters.
+
     The arguments are those of :class:`StatelessLSTM`. The batch may shrink
     from one call to the next (sequences sorted longest first): only the
     first ``len(x)`` rows of the state are updated, the rest wait.
@@ -145,6 +147,8 @@ class LSTM(LSTMBase):
     >>> layer(np.zeros((2, 10), 'f')).shape, layer.h.shape
     ((2, 20), (3, 20))
     """
+
+    _device_state = ('c', 'h')
 
     def __init__(self, in_size, out_size=None, lateral_init=None, upward_init=None,
                  bias_init=None, forget_bias_init=None):
@@ -250,6 +254,8 @@ class StatefulGRU(GRUBase):
     >>> gru(np.zeros((1, 10), 'f')).shape, gru.h.shape
     ((1, 20), (1, 20))
     """
+
+    _device_state = ('h',)
 
     def __init__(self, in_size, out_size, init=None, inner_init=None, bias_init=0):
         super().__init__(in_size, out_size, init, inner_init, bias_init)
