@@ -17,7 +17,7 @@ import teachgrad.links as L
 from teachgrad import Variable, backend
 from teachgrad.gradient_check import check_backward
 from test_functions import (AWAY, CONST, DISTINCT, LABELS, POS, U, _as_tuple, _cupy, _inputs,
-                            _run_backward, _y_grads, c)
+                            _run_backward, _y_grads, c, check_case_on_gpu)
 
 A = np.array([[0.5, -1.5, 2.0], [1.0, 3.0, -0.25]])
 B = np.array([[0.1, -1.0, 2.5], [1.5, 2.0, 0.25]])       # |A - B| >= 0.4 everywhere
@@ -810,16 +810,7 @@ def test_a_failed_call_leaves_the_graph_as_it_was():
 @pytest.mark.parametrize('case', [c for c in CASES if c[0] not in NO_GRADIENT],
                          ids=[i for i in IDS if i not in NO_GRADIENT])
 def test_gpu_forward_and_backward(case):
-    cupy = _cupy()
-    name, func, _, ref = case
-    xs = _inputs(case)
-    gxs = tuple(cupy.asarray(x) for x in xs)
-    ys = _as_tuple(func(*[Variable(x) for x in gxs]))
-    for y, e in zip(ys, _as_tuple(ref(*xs))):
-        assert backend.get_array_module(y.data) is cupy
-        np.testing.assert_allclose(backend.to_cpu(y.data), e, rtol=1e-10, atol=1e-10)
-    grads = tuple(cupy.asarray(g) for g in _y_grads(ys, np.random.RandomState(1)))
-    check_backward(func, gxs, grads)
+    check_case_on_gpu(case)
 
 
 @pytest.mark.gpu
