@@ -93,7 +93,8 @@ def test_solve_triangular_float32_stays_float32():
 def test_solve_triangular_bad_input_teaches():
     with pytest.raises(ValueError, match=r'square in its last two axes.*shape \(3, 2\)'):
         F.solve_triangular(np.ones((3, 2)), np.ones((3, 1)))
-    with pytest.raises(ValueError, match=r'shape \(\.\.\., 3, k\).*has shape \(3,\).*b\[\.\.\., None\]'):
+    with pytest.raises(ValueError,
+                       match=r'shape \(\.\.\., 3, k\).*has shape \(3,\).*b\[\.\.\., None\]'):
         F.solve_triangular(np.eye(3), np.ones(3))
     with pytest.raises(TypeError, match='float32 and float64'):
         F.solve_triangular(np.eye(2, dtype=np.float32), np.ones((2, 1)))
@@ -288,3 +289,20 @@ def test_bad_input_teaches():
         teachgrad.kl_divergence(d, D.MultivariateNormal(np.zeros(2), scale_tril=np.eye(2)))
     with pytest.raises(NotImplementedError, match=r'kl_divergence\(MultivariateNormal, Normal\)'):
         teachgrad.kl_divergence(d, D.Normal(LOC, scale=np.ones(LOC.shape)))
+
+
+def test_log_prob_and_kl_differentiate_twice():
+    # every step is a function with double backprop: the Hessian of log p in loc is -cov⁻¹
+    loc = Variable(LOC[0, 0].copy())
+    lp = D.MultivariateNormal(loc, scale_tril=L[0, 0]).log_prob(X[0, 0, 0])
+    g, = teachgrad.grad([lp], [loc], enable_double_backprop=True)
+    hessian = np.stack([teachgrad.grad([g[i]], [loc])[0].array for i in range(DIM)])
+    np.testing.assert_allclose(hessian, -np.linalg.inv(COV[0, 0]), rtol=1e-10)
+
+    def kl_fn(m1, s1, m2, s2):
+        return teachgrad.kl_divergence(D.MultivariateNormal(m1, scale_tril=s1 * TRIL),
+                                       D.MultivariateNormal(m2, scale_tril=s2 * TRIL))
+    xs = (LOC[0], L[0], LOC2[0], L2[0])
+    check_double_backward(kl_fn, xs, RNG.uniform(-1, 1, 2),
+                          tuple(RNG.uniform(-1, 1, x.shape) for x in xs),
+                          atol=1e-5, rtol=1e-4, eps=1e-5)

@@ -1,4 +1,4 @@
-"""Multivariate normal distribution, parameterised by loc and a Cholesky factor of the covariance."""
+"""Multivariate normal distribution: loc and a Cholesky factor L of the covariance L Lᵀ."""
 import math
 
 import numpy

@@ -31,7 +31,7 @@ def _solve(a, b, lower):
     b = xp.broadcast_to(b, batch + b.shape[-2:])
     try:
         return xp.linalg.solve(a, b)
-    except xp.linalg.LinAlgError:
+    except numpy.linalg.LinAlgError:             # cupy raises numpy's too
         raise ValueError('solve_triangular: the triangular matrix is singular (a zero on its '
                          'diagonal), so L @ x = b has no unique solution; the diagonal of L '
                          'must be nonzero (a Cholesky factor has a positive one)')
@@ -83,7 +83,7 @@ class SolveTriangular(FunctionNode):
 
 
 def solve_triangular(a, b, lower=True):
-    """The solution ``x`` of ``a @ x = b`` for a triangular ``a`` (``scipy.linalg.solve_triangular``).
+    """The solution ``x`` of ``a @ x = b`` for a triangular ``a`` (as scipy.linalg's).
 
     ``a`` has shape (..., n, n) and ``b`` (..., n, k); their leading (batch)
     axes broadcast. Only ``a``'s lower triangle (with ``lower=False``, its
