@@ -9,7 +9,7 @@ import teachgrad
 import teachgrad.distributions as D
 import teachgrad.functions as F
 from teachgrad import Variable
-from teachgrad.gradient_check import check_backward
+from teachgrad.gradient_check import check_backward, check_double_backward
 
 RNG = np.random.RandomState(0)
 LOC = RNG.uniform(-1, 1, (3, 2))
@@ -62,6 +62,93 @@ def test_normal_log_prob_and_entropy_gradients(param):
     def prob(loc, s):
         return D.Normal(loc, **{param: s}).prob(X)
     check_backward(prob, (LOC, value), gy)
+
+
+def normal_cdf(x, m, s):
+    # from Python's own erf, element by element: independent of the code under test
+    return np.vectorize(lambda z: 0.5 * math.erfc(-z / math.sqrt(2)))((x - m) / s)
+
+
+def test_normal_cdf_family_matches_erf():
+    d = D.Normal(LOC, scale=SCALE)
+    cdf = normal_cdf(X, LOC, SCALE)
+    np.testing.assert_allclose(d.cdf(X).array, cdf, rtol=1e-14)
+    np.testing.assert_allclose(d.survival_function(X).array, 1 - cdf, rtol=1e-13)
+    np.testing.assert_allclose(d.log_cdf(X).array, np.log(cdf), rtol=1e-13)
+    np.testing.assert_allclose(d.log_survival_function(X).array, np.log1p(-cdf), rtol=1e-13)
+    np.testing.assert_array_equal(d.cdf(LOC).array, np.full((3, 2), 0.5))
+    # icdf inverts cdf, and knows the textbook quantiles
+    np.testing.assert_allclose(d.icdf(cdf).array, X, rtol=1e-13)
+    std = D.Normal(np.zeros(4), scale=np.ones(4))
+    np.testing.assert_allclose(std.icdf(np.array([0.5, 0.975, 0.025, 1e-300])).array,
+                               [0., 1.959963984540054, -1.959963984540054,
+                                -37.0470962993612], rtol=1e-14)
+    np.testing.assert_array_equal(std.icdf(np.array([0., 1., -0.5, 2.])).array,
+                                  [-np.inf, np.inf, np.nan, np.nan])
+
+
+def test_normal_log_cdf_is_finite_far_in_the_tails():
+    std = D.Normal(np.zeros(3), scale=np.ones(3))
+    x = np.array([-40., -10., 10.])
+    assert std.cdf(x).array[0] == 0                  # below the smallest float
+    # log Phi(-40), log Phi(-10), log Phi(10), worked out to 40 digits (mpmath)
+    expected = [-804.6084420137538, -53.23128515051247, -7.619853024160526e-24]
+    np.testing.assert_allclose(std.log_cdf(x).array, expected, rtol=2e-14)
+    np.testing.assert_allclose(std.log_survival_function(-x).array, expected, rtol=2e-14)
+    # the asymptotic series and erfc agree where one takes over from the other
+    edge = std.log_cdf(np.array([-20.000001, -20., -19.999999]))
+    # (the slope there, density / Phi at -20, is 20.0497530...)
+    np.testing.assert_allclose(np.diff(edge.array), [2.0049753e-5, 2.0049753e-5], rtol=1e-7)
+
+
+def test_normal_cdf_family_against_scipy():
+    special = pytest.importorskip('scipy.special')
+    x = np.concatenate([np.linspace(-38, 9, 941), [-1e3, 0., 1e3]])
+    std = D.Normal(np.zeros_like(x), scale=np.ones_like(x))
+    np.testing.assert_allclose(std.cdf(x).array, special.ndtr(x), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(std.log_cdf(x).array, special.log_ndtr(x), rtol=1e-13)
+    p = np.concatenate([np.logspace(-300, -0.31, 900), 1 - np.logspace(-16, -0.31, 300)])
+    q = D.Normal(np.zeros_like(p), scale=np.ones_like(p)).icdf(p).array
+    np.testing.assert_allclose(q, special.ndtri(p), rtol=1e-13)
+
+
+@pytest.mark.parametrize('method', ['cdf', 'log_cdf', 'survival_function',
+                                    'log_survival_function'])
+def test_normal_cdf_family_gradients(method, param='scale'):
+    gy = RNG.uniform(-1, 1, (3, 2))
+    for param, value in (('scale', SCALE), ('log_scale', np.log(SCALE))):
+        check_backward(lambda loc, s, x: getattr(D.Normal(loc, **{param: s}), method)(x),
+                       (LOC, value, X), gy)
+    # far in the tail log_cdf still has the right slope, about -x there
+    check_backward(lambda x: D.Normal(np.zeros(2), np.ones(2)).log_cdf(x),
+                   np.array([-30., -22.]), np.ones(2), rtol=1e-6)
+
+
+def test_normal_icdf_gradients():
+    p = RNG.uniform(0.01, 0.99, (3, 2))
+    check_backward(lambda loc, s, p: D.Normal(loc, scale=s).icdf(p), (LOC, SCALE, p),
+                   RNG.uniform(-1, 1, (3, 2)), eps=1e-6)
+
+
+@pytest.mark.parametrize('name, x', [
+    ('ndtr', np.array([-3., -0.5, 0.2, 2.5])),
+    ('log_ndtr', np.array([-25., -3., 0.2, 2.5])),
+    ('ndtri', np.array([0.01, 0.3, 0.6, 0.95])),
+])
+def test_normal_cdf_functions_double_backprop(name, x):
+    from teachgrad.distributions import _functions
+    check_double_backward(getattr(_functions, name), x, RNG.uniform(-1, 1, 4),
+                          RNG.uniform(-1, 1, 4), eps=1e-5, atol=1e-5, rtol=1e-4)
+
+
+def test_normal_cdf_family_float32_stays_float32():
+    d = D.Normal(LOC.astype(np.float32), scale=SCALE.astype(np.float32))
+    x32 = X.astype(np.float32)
+    for v in (d.cdf(x32), d.log_cdf(x32), d.survival_function(x32),
+              d.log_survival_function(x32), d.icdf(np.full((3, 2), 0.3)),
+              d.icdf(np.full((3, 2), 0.3, np.float32))):
+        assert v.dtype == np.float32
+    np.testing.assert_allclose(d.cdf(x32).array, normal_cdf(X, LOC, SCALE), rtol=1e-5)
 
 
 def test_normal_sample_is_reparameterised_and_seeded():
@@ -270,8 +357,10 @@ def test_register_kl_for_a_new_pair():
 
 
 def test_missing_statistics_say_so():
-    with pytest.raises(NotImplementedError, match='Normal does not provide cdf'):
-        D.Normal(LOC, SCALE).cdf(X)
+    with pytest.raises(NotImplementedError, match='Normal does not provide mode'):
+        D.Normal(LOC, SCALE).mode
+    with pytest.raises(NotImplementedError, match='Bernoulli does not provide cdf'):
+        D.Bernoulli(p=P).cdf(B)
     with pytest.raises(NotImplementedError, match='Bernoulli does not provide mode'):
         D.Bernoulli(p=P).mode
     assert D.Normal(LOC, SCALE).support == 'real' and D.Bernoulli(p=P).support == '{0, 1}'

@@ -49,6 +49,7 @@ CASES = {
     'matmul_vector': (lambda a, b: a @ b, lambda: (_u(3), _u(3, 4))),
     'matmul_batched': (lambda a, b: a @ b, lambda: (_u(2, 2, 3), _u(3, 4))),
     'F.matmul_transb': (lambda a, b: F.matmul(a, b, transb=True), lambda: (_u(2, 3), _u(4, 3))),
+    'solve_triangular': (F.solve_triangular, lambda: (_u(2, 3, 3) + 3 * np.eye(3), _u(3, 2))),
     # math
     'exp': (F.exp, lambda: (_u(2, 3),)),
     'log': (F.log, lambda: (_pos(2, 3),)),

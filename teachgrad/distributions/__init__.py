@@ -7,4 +7,5 @@ Independent(Normal(batch_shape=(2, 3), event_shape=(), dtype=float32), reinterpr
 """
 from teachgrad.distributions.bernoulli import Bernoulli  # NOQA
 from teachgrad.distributions.independent import Independent  # NOQA
+from teachgrad.distributions.multivariate_normal import MultivariateNormal  # NOQA
 from teachgrad.distributions.normal import Normal  # NOQA

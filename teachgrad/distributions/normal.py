@@ -5,8 +5,10 @@ import numpy
 
 from teachgrad import backend
 from teachgrad import distribution
+from teachgrad.distributions._functions import log_ndtr, ndtr, ndtri
 from teachgrad.functions import exp, log
 from teachgrad.utils.cache import cached_property
+from teachgrad.variable import Variable
 
 _ENTROPY_C = 0.5 * math.log(2 * math.pi * math.e)
 _LOG_PROB_C = -0.5 * math.log(2 * math.pi)
@@ -17,6 +19,10 @@ class Normal(distribution.Distribution):
     """Normal distribution N(loc, scale**2), one per element of ``loc``.
 
     p(x) = exp(-(x - loc)**2 / (2 scale**2)) / sqrt(2 pi scale**2)
+
+    ``cdf``, ``survival_function`` (1 - cdf), their logarithms and ``icdf``
+    (the inverse of ``cdf``) are differentiable too; ``log_cdf`` stays finite
+    far in the tail, where ``cdf`` itself is 0 in floating point.
 
     Give exactly one of ``scale`` and ``log_scale`` (a network often outputs
     log(scale), which can be any real number). Parameters may be Variables,
@@ -35,6 +41,10 @@ class Normal(distribution.Distribution):
     variable([-0.9189385, -1.4189385])
     >>> d.entropy
     variable([1.4189385, 1.4189385])
+    >>> d.cdf(np.array([0., 0.], dtype=np.float32))
+    variable([0.5       , 0.15865526])
+    >>> d.icdf(np.array([0.5, 0.975], dtype=np.float32))
+    variable([0.       , 2.9599643])
     >>> np.random.seed(0)
     >>> d.sample(3).shape
     (3, 2)
@@ -104,6 +114,27 @@ class Normal(distribution.Distribution):
 
     def prob(self, x):
         return (_PROB_C / self.scale) * exp(-0.5 * (x - self.loc) ** 2 / self.variance)
+
+    def _standardize(self, x):
+        return (x - self.loc) / self.scale              # how many scales x is above loc
+
+    def cdf(self, x):
+        return ndtr(self._standardize(x))
+
+    def log_cdf(self, x):
+        return log_ndtr(self._standardize(x))
+
+    def survival_function(self, x):
+        # P(X > x) = Phi(-(x - loc) / scale), which keeps its digits where cdf is near 1
+        return ndtr(-self._standardize(x))
+
+    def log_survival_function(self, x):
+        return log_ndtr(-self._standardize(x))
+
+    def icdf(self, x):
+        if not isinstance(x, Variable):
+            x = backend.get_array_module(self.loc.data).asarray(x, dtype=self.loc.dtype)
+        return self.loc + self.scale * ndtri(x)
 
     def sample_n(self, n):
         xp = backend.get_array_module(self.loc.data)

@@ -69,5 +69,7 @@ from teachgrad.functions.unpooling import unpooling_2d, upsampling_2d  # NOQA
 from teachgrad.functions.depth2space import depth2space, space2depth  # NOQA
 from teachgrad.functions.local_response_normalization import (  # NOQA
     local_response_normalization)
+# Linear algebra: a triangular solve (what MultivariateNormal computes with).
+from teachgrad.functions.linalg import solve_triangular  # NOQA
 
 install_variable_arithmetics()
