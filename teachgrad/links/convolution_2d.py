@@ -19,6 +19,21 @@ from teachgrad.links import _lazy
 from teachgrad.variable import Parameter
 
 
+def add_filter_and_bias(link, in_channels, out_channels, nobias, initialW, initial_bias):
+    """Give a convolution link its filter ``W`` (shaped now when ``in_channels``
+    is known, else at the first call, by ``link._initialize_params``) and its
+    bias ``b`` (None with ``nobias``)."""
+    with link.init_scope():
+        link.W = Parameter(initializers._get_initializer(initialW))
+        if in_channels is not None:
+            link._initialize_params(in_channels)
+        if nobias:
+            link.b = None
+        else:
+            bias = initializers._get_initializer(0 if initial_bias is None else initial_bias)
+            link.b = Parameter(bias, out_channels)
+
+
 class Convolution2D(Link):
     """2-D convolution layer.
 
@@ -47,15 +62,7 @@ class Convolution2D(Link):
         self.out_channels = out_channels
         self.dilate = _pair(dilate)
         self.groups = int(groups)
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            if nobias:
-                self.b = None
-            else:
-                bias = initializers._get_initializer(0 if initial_bias is None else initial_bias)
-                self.b = Parameter(bias, out_channels)
+        add_filter_and_bias(self, in_channels, out_channels, nobias, initialW, initial_bias)
 
     @property
     def in_channels(self):

@@ -15,11 +15,10 @@ only ``out_channels, ksize`` given) W is made on the first call.
 >>> ConvolutionND(3, 4, 2)           # ndim=3, out_channels=4, ksize=2; in_channels later
 ConvolutionND(ndim=3, in_channels=None, out_channels=4, ksize=(2, 2, 2), stride=(1, 1, 1), pad=(0, 0, 0), nobias=False)
 """
-from teachgrad import initializers
 from teachgrad.functions.convolution_nd import _tuple, convolution_nd, deconvolution_nd
 from teachgrad.link import Link
 from teachgrad.links import _lazy
-from teachgrad.variable import Parameter
+from teachgrad.links.convolution_2d import add_filter_and_bias
 
 
 class _ConvolutionBase(Link):
@@ -40,15 +39,7 @@ class _ConvolutionBase(Link):
         self.dilate = _tuple(dilate, ndim, 'dilate')
         self.groups = int(groups)
         self.out_channels = out_channels
-        with self.init_scope():
-            self.W = Parameter(initializers._get_initializer(initialW))
-            if in_channels is not None:
-                self._initialize_params(in_channels)
-            if nobias:
-                self.b = None
-            else:
-                bias = initializers._get_initializer(0 if initial_bias is None else initial_bias)
-                self.b = Parameter(bias, out_channels)
+        add_filter_and_bias(self, in_channels, out_channels, nobias, initialW, initial_bias)
 
     def _initialize_params(self, in_channels):
         g = self.groups
