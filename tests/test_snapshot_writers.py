@@ -66,6 +66,10 @@ def half_then_fail(path, target):
         len(data) // 2, len(data)))
 
 
+def exit_abruptly(path, target):
+    os._exit(3)                 # as if the worker process were killed
+
+
 def save_uncompressed(path, target, marker=None):
     serializers.save_npz(path, target, compression=False)
     if marker is not None:
@@ -280,6 +284,28 @@ def test_a_background_failure_is_raised_at_the_next_call(tmp_path, kind):
     assert _listing(tmp_path) == []
 
 
+def test_a_process_writer_whose_child_dies_says_so(tmp_path):
+    writer = sw.ProcessWriter(exit_abruptly)
+    writer('model.npz', str(tmp_path), L.Linear(2, 2))
+    with pytest.raises(RuntimeError, match=r"'model.npz'.*exit code 3"):
+        writer.finalize()
+    assert _listing(tmp_path) == []         # its temporary folder is gone too
+
+
+def test_a_process_queue_writer_whose_worker_dies_reports_and_restarts(tmp_path):
+    writer = sw.ProcessQueueWriter(exit_abruptly)
+    writer('a.npz', str(tmp_path), L.Linear(2, 2))
+    writer._consumer.join(60)
+    assert writer._consumer.exitcode == 3
+    with pytest.raises(RuntimeError, match=r"'a.npz'.*stopped before writing"):
+        writer('b.npz', str(tmp_path), L.Linear(2, 2))
+    assert writer._consumer is None and writer._pending == []
+    writer._task = sw.SimpleWriter()            # a new worker starts at the next call
+    writer('c.npz', str(tmp_path), L.Linear(2, 2))
+    writer.finalize()
+    assert _listing(tmp_path) == ['c.npz']
+
+
 @pytest.mark.parametrize('kind', BACKGROUND)
 def test_a_trainer_raises_a_background_failure_and_still_finalizes_the_rest(tmp_path, kind):
     model, optimizer, trainer = _trainer(tmp_path, stop=(1, 'epoch'))
@@ -328,7 +354,8 @@ def test_a_thread_queue_writer_writes_everything_queued_on_finalize(tmp_path):
     writer = sw.ThreadQueueWriter(gated_save)
     for i in range(3):
         writer('m{}.npz'.format(i), str(tmp_path), L.Linear(2, 2))
-    assert _listing(tmp_path) == []            # all three still queued
+    # All three still queued (the first one's temporary folder may be there).
+    assert [n for n in _listing(tmp_path) if not n.startswith('tmp-')] == []
     gate.set()
     writer.finalize()
     assert order == ['m0.npz', 'm1.npz', 'm2.npz']
@@ -388,7 +415,8 @@ def test_a_writer_that_is_neither_a_writer_nor_callable_is_refused():
 
 
 def test_savefun_and_a_writer_together_are_refused():
-    with pytest.raises(TypeError, match=r'savefun and writer=ThreadWriter.*ThreadWriter\(savefun='):
+    with pytest.raises(TypeError,
+                       match=r'savefun and writer=ThreadWriter.*ThreadWriter\(savefun='):
         extensions.snapshot(savefun=serializers.save_npz, writer=sw.ThreadWriter())
 
 

@@ -42,6 +42,7 @@ True
 >>> shutil.rmtree(out)
 """
 import atexit
+import glob
 import multiprocessing
 import multiprocessing.util  # NOQA  (its exit hook must be registered before ours)
 import os
@@ -283,6 +284,7 @@ class _ProcessWorker:
             target=_save_in_child,
             args=(self._send, filename, outdir, target, savefun, kwds),
             name='teachgrad-snapshot-{}'.format(filename))
+        self.filename, self.outdir = filename, outdir
         self.error = None
 
     def start(self):
@@ -302,16 +304,14 @@ class _ProcessWorker:
     def join(self):
         try:
             # Read before joining: a child blocked on a full pipe never exits.
-            report = self._receive.recv()
-        except EOFError:
-            report = 'EOF'
-        self._process.join()
-        self._receive.close()
-        if report == 'EOF':
+            self.error = self._receive.recv()
+        except EOFError:            # it died without a word (killed, out of memory)
+            self._process.join()
             self.error = ('the worker process ended (exit code {}) before it '
                           'reported'.format(self._process.exitcode))
-        else:
-            self.error = report
+            _remove_leftovers(self.filename, self.outdir)
+        self._process.join()
+        self._receive.close()
 
 
 def _save_in_child(send, filename, outdir, target, savefun, kwds):
@@ -386,6 +386,8 @@ class QueueWriter(Writer):
         self._pending = []              # (filename, outdir) queued, not reported yet
 
     def __call__(self, filename, outdir, target):
+        if self._consumer is not None and not self._consumer_alive():
+            self.finalize()         # it died: report what it never wrote; restart
         self._collect(block=False)
         if outdir is None:
             outdir = self.outdir
@@ -452,6 +454,8 @@ class QueueWriter(Writer):
                 try:        # its last report may still be on its way
                     report = self._results.get(timeout=1.0)
                 except queue.Empty:
+                    for name, outdir in self._pending:
+                        _remove_leftovers(name, outdir)
                     failures.extend(
                         (name, outdir, 'the worker stopped before writing it')
                         for name, outdir in self._pending)
@@ -633,6 +637,16 @@ def _save_atomically(filename, outdir, target, savefun, append, kwds):
             except OSError:
                 break
         raise
+
+
+def _remove_leftovers(filename, outdir):
+    """Remove the temporary folders of a save whose worker died halfway."""
+    dest = os.path.join(outdir, filename)
+    pattern = os.path.join(glob.escape(os.path.dirname(dest) or os.curdir),
+                           'tmp-{}-*'.format(glob.escape(os.path.basename(dest))))
+    for path in glob.glob(pattern):
+        if os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _missing_folders(folder):
