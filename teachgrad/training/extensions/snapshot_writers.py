@@ -428,11 +428,15 @@ class QueueWriter(Writer):
             self._collect(block=True)
         finally:
             self._consumer.join()
+            self._close_queues()
             self._queue = self._results = self._consumer = None
             _unfinished.discard(self)
 
     def _pack(self, item):
         return item
+
+    def _close_queues(self):
+        pass
 
     def _create_results_queue(self):
         return queue.Queue()
@@ -547,6 +551,14 @@ class ProcessQueueWriter(QueueWriter):
 
     def consume(self, q):
         _consume(q, self._results, True)
+
+    def _close_queues(self):
+        # The consumer has ended, so nobody reads these any more; without
+        # cancel_join_thread an exiting interpreter would wait for ever on a
+        # queue's feeder thread that still holds data for a dead worker.
+        for q in (self._queue, self._results):
+            q.close()
+            q.cancel_join_thread()
 
     def _pack(self, item):
         # Pickled here rather than by the queue's feeder thread: a failure
