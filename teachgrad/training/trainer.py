@@ -170,6 +170,7 @@ class Trainer:
         update = self.updater.update
         reporter = self.reporter
         stop_trigger = self.stop_trigger
+        loop_failed = True          # until the loop ends normally (Ctrl-C too)
         try:
             while not stop_trigger(self):
                 self.observation = {}
@@ -178,6 +179,7 @@ class Trainer:
                     for _, entry in extensions:
                         if entry.trigger(self):
                             entry.extension(self)
+            loop_failed = False
         except Exception as e:
             if show_loop_exception_msg:
                 sys.stderr.write(
@@ -195,11 +197,25 @@ class Trainer:
                             type(entry.extension).__name__, he))
             raise
         finally:
+            # Every extension is finalized even when one fails (a background
+            # snapshot writer raises a failed save here), so none loses its
+            # last writes. The first failure is raised afterwards, unless an
+            # error of the loop is already on its way.
+            failure = None
             for _, entry in extensions:
                 finalize = getattr(entry.extension, 'finalize', None)
                 if finalize:
-                    finalize()
+                    try:
+                        finalize()
+                    except Exception as fe:
+                        if failure is None and not loop_failed:
+                            failure = fe
+                        else:
+                            sys.stderr.write('{}.finalize failed too: {}\n'.format(
+                                type(entry.extension).__name__, fe))
             self.updater.finalize()
+            if failure is not None:
+                raise failure
         self._final_elapsed_time = self.elapsed_time
         self._done = True
 
