@@ -196,6 +196,25 @@ CASES = {
 }
 
 
+def _cases_of_other_files():
+    """A test file may keep the cases of its own functions in a dict named
+    DOUBLE_BACKPROP_CASES (same form as CASES); they run here too."""
+    import importlib
+    from pathlib import Path
+    found = {}
+    for path in sorted(Path(__file__).parent.glob('test_*.py')):
+        if path.name != Path(__file__).name and \
+                'DOUBLE_BACKPROP_CASES = ' in path.read_text(encoding='utf-8'):
+            cases = importlib.import_module(path.stem).DOUBLE_BACKPROP_CASES
+            clash = set(cases) & set(CASES) | set(cases) & set(found)
+            assert not clash, 'double backprop cases named twice: {}'.format(sorted(clash))
+            found.update(cases)
+    return found
+
+
+CASES.update(_cases_of_other_files())
+
+
 @pytest.mark.parametrize('name', sorted(CASES))
 def test_check_double_backward(name):
     np.random.seed(0)

@@ -71,5 +71,11 @@ from teachgrad.functions.local_response_normalization import (  # NOQA
     local_response_normalization)
 # Linear algebra: a triangular solve (what MultivariateNormal computes with).
 from teachgrad.functions.linalg import solve_triangular  # NOQA
+# Normalizations and pooling in any dimension.
+pass
+# Special functions and the rest of the math.
+pass
+# More layers' functions: bilinear, depthwise and local convolutions, zoneout...
+pass
 
 install_variable_arithmetics()

@@ -20,3 +20,9 @@ from teachgrad.links.convolution_nd import (  # NOQA
     ConvolutionND, Convolution1D, Convolution3D, DeconvolutionND, Deconvolution1D,
     Deconvolution3D)
 from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution2D  # NOQA
+# Normalization layers.
+pass
+# Scale and Bias.
+pass
+# More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
+pass
