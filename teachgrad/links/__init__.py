@@ -20,3 +20,8 @@ from teachgrad.links.convolution_nd import (  # NOQA
     ConvolutionND, Convolution1D, Convolution3D, DeconvolutionND, Deconvolution1D,
     Deconvolution3D)
 from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution2D  # NOQA
+# Image networks trained on ImageNet (their weights come as Chainer's .npz files).
+from teachgrad.links import model  # NOQA
+from teachgrad.links.model.vision.vgg import VGG16Layers, VGG19Layers  # NOQA
+from teachgrad.links.model.vision.resnet import (  # NOQA
+    ResNet50Layers, ResNet101Layers, ResNet152Layers)
