@@ -439,3 +439,119 @@ def test_vgg16_random_weights_and_a_224_forward():
         out = model.extract([image], layers=['fc7', 'prob'])
     assert out['fc7'].shape == (1, 4096) and out['prob'].shape == (1, 1000)
     np.testing.assert_allclose(out['prob'].data.sum(), 1, rtol=1e-5)
+
+
+# --- GoogLeNet --------------------------------------------------------------
+
+GOOGLENET_STAGES = [
+    'conv1', 'pool1', 'conv2_reduce', 'conv2', 'pool2', 'inception_3a', 'inception_3b',
+    'pool3', 'inception_4a', 'inception_4b', 'inception_4c', 'inception_4d', 'inception_4e',
+    'pool4', 'inception_5a', 'inception_5b', 'pool5', 'loss3_fc', 'prob', 'loss1_fc2',
+    'loss2_fc2']
+
+
+def expected_googlenet_params():
+    shapes = {}
+
+    def conv(name, c_out, c_in, k):
+        shapes['/{}/W'.format(name)] = (c_out, c_in, k, k)
+        shapes['/{}/b'.format(name)] = (c_out,)
+
+    def fc(name, n_out, n_in):
+        shapes['/{}/W'.format(name)] = (n_out, n_in)
+        shapes['/{}/b'.format(name)] = (n_out,)
+
+    conv('conv1', 64, 3, 7)
+    conv('conv2_reduce', 64, 64, 1)
+    conv('conv2', 192, 64, 3)
+    c_in = 192
+    for name, out1, p3, out3, p5, out5, pp in [
+            ('3a', 64, 96, 128, 16, 32, 32), ('3b', 128, 128, 192, 32, 96, 64),
+            ('4a', 192, 96, 208, 16, 48, 64), ('4b', 160, 112, 224, 24, 64, 64),
+            ('4c', 128, 128, 256, 24, 64, 64), ('4d', 112, 144, 288, 32, 64, 64),
+            ('4e', 256, 160, 320, 32, 128, 128), ('5a', 256, 160, 320, 32, 128, 128),
+            ('5b', 384, 192, 384, 48, 128, 128)]:
+        conv('inc{}/conv1'.format(name), out1, c_in, 1)
+        conv('inc{}/proj3'.format(name), p3, c_in, 1)
+        conv('inc{}/conv3'.format(name), out3, p3, 3)
+        conv('inc{}/proj5'.format(name), p5, c_in, 1)
+        conv('inc{}/conv5'.format(name), out5, p5, 5)
+        conv('inc{}/projp'.format(name), pp, c_in, 1)
+        c_in = out1 + out3 + out5 + pp
+    assert c_in == 1024
+    fc('loss3_fc', 1000, 1024)
+    for side, c in (('loss1', 512), ('loss2', 528)):
+        conv(side + '_conv', 128, c, 1)
+        fc(side + '_fc1', 1024, 2048)
+        fc(side + '_fc2', 1000, 1024)
+    return shapes
+
+
+@pytest.fixture(scope='module')
+def googlenet():
+    np.random.seed(0)
+    return L.GoogLeNet(pretrained_model=None)
+
+
+def test_googlenet_parameters_are_chainers(googlenet):
+    expected = expected_googlenet_params()
+    assert _shapes(googlenet) == expected
+    assert googlenet.count_params() == sum(int(np.prod(s)) for s in expected.values()) \
+        == 13378280
+    assert googlenet.available_layers == GOOGLENET_STAGES
+    w = googlenet.conv2.W.data                    # LeCunUniform: U(-s, s), s = sqrt(3 / fan_in)
+    s = np.sqrt(3.0 / (64 * 9))
+    assert w.max() <= s and w.min() >= -s and w.max() > 0.95 * s
+
+
+def test_googlenet_forward_and_side_classifiers(googlenet):
+    x = np.random.RandomState(0).standard_normal((1, 3, 224, 224)).astype(np.float32)
+    with teachgrad.using_config('train', False):
+        out = googlenet(x, layers=['inception_4a', 'inception_4d', 'pool5', 'prob',
+                                   'loss1_fc2', 'loss2_fc2'])
+        assert {k: v.shape for k, v in out.items()} == {
+            'inception_4a': (1, 512, 14, 14), 'inception_4d': (1, 528, 14, 14),
+            'pool5': (1, 1024, 1, 1), 'prob': (1, 1000), 'loss1_fc2': (1, 1000),
+            'loss2_fc2': (1, 1000)}
+        for side, source in (('loss1_fc2', 'inception_4a'), ('loss2_fc2', 'inception_4d')):
+            h = out[source]
+            for f in googlenet.functions[side]:
+                h = f(h)
+            np.testing.assert_array_equal(out[side].data, h.data)
+    assert list(googlenet(x[:, :, :, :]).keys()) == ['prob']
+    with pytest.raises(ValueError, match=r'pool5 takes .*\(1024, 7, 7\).*224x224.*\(1024, 2, 2\)'):
+        googlenet(x[:, :, :64, :64], layers=['prob'])
+    with pytest.raises(ValueError, match='using_config'):
+        googlenet(x, train=False)
+
+
+def test_googlenet_auto_without_the_file_raises_oserror(dataset_root):
+    with pytest.raises(OSError) as info:
+        L.GoogLeNet()
+    assert str(info.value).startswith(
+        'The pre-trained model bvlc_googlenet.npz does not exist at '
+        + os.path.join(str(dataset_root), 'pfnet', 'chainer', 'models', 'bvlc_googlenet.npz'))
+    assert os.listdir(str(dataset_root)) == []
+
+
+def test_googlenet_npz_round_trip(googlenet, tmp_path, dataset_root):
+    models = dataset_root / 'pfnet' / 'chainer' / 'models'
+    models.mkdir(parents=True)
+    serializers.save_npz(str(models / 'bvlc_googlenet.npz'), googlenet, compression=False)
+    loaded = L.GoogLeNet()
+    got = dict(loaded.namedparams())
+    for name, p in googlenet.namedparams():
+        np.testing.assert_array_equal(got[name].data, p.data)
+
+
+def test_googlenet_prepare_and_inception_block():
+    from teachgrad.links.model.vision import googlenet
+    image = np.full((4, 5, 3), [123, 117, 104], dtype=np.uint8)
+    np.testing.assert_array_equal(googlenet.prepare(image, size=None), np.zeros((3, 4, 5)))
+    assert L.model.vision.googlenet.prepare is googlenet.prepare
+    block = googlenet.Inception(3, 2, 2, 4, 1, 2, 2)
+    x = np.random.RandomState(0).standard_normal((1, 3, 5, 5)).astype(np.float32)
+    y = block(x).data
+    np.testing.assert_array_equal(y[:, :2], np.maximum(block.conv1(x).data, 0))
+    pooled = teachgrad.functions.max_pooling_2d(x, 3, stride=1, pad=1)
+    np.testing.assert_array_equal(y[:, 8:], np.maximum(block.projp(pooled).data, 0))

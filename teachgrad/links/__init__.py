@@ -25,3 +25,4 @@ from teachgrad.links import model  # NOQA
 from teachgrad.links.model.vision.vgg import VGG16Layers, VGG19Layers  # NOQA
 from teachgrad.links.model.vision.resnet import (  # NOQA
     ResNet50Layers, ResNet101Layers, ResNet152Layers)
+from teachgrad.links.model.vision.googlenet import GoogLeNet  # NOQA

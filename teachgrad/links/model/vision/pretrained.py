@@ -175,6 +175,9 @@ class PretrainedLayers(Chain):
     """
     _mean = (0., 0., 0.)
     _default_layers = ('prob',)
+    #: Stages that start from an earlier stage's output instead of the one
+    #: just before them (GoogLeNet's side classifiers): {stage: source}.
+    _branch_inputs = {}
 
     @property
     def functions(self):
@@ -215,9 +218,18 @@ class PretrainedLayers(Chain):
                     'shape {}'.format(tuple(shape)) if shape is not None
                     else 'a {}'.format(type(x).__name__), hint))
 
+    #: Stages that take one size only (a fully connected layer, or a pooling
+    #: window as large as the maps): {stage: shape of one image's input}.
+    _fixed_inputs = {}
+
     def _check_stage(self, name, h):
-        """Called before stage ``name`` runs on ``h``; a subclass raises when
-        ``h`` cannot go through it."""
+        expected = self._fixed_inputs.get(name)
+        if expected is not None and tuple(h.shape[1:]) != expected:
+            raise ValueError(
+                '{} takes an input of shape {} per image, which 224x224 pictures '
+                'give, but got {}. Resize the pictures to 224x224 (prepare(image, '
+                'size=(224, 224))), or ask only for layers before {}.'.format(
+                    name, expected, tuple(h.shape[1:]), name))
 
     def forward(self, x, layers=None, **kwargs):
         """forward(x, layers=['prob'])
@@ -226,9 +238,9 @@ class PretrainedLayers(Chain):
         ``prepare``) and return a dict from each name in ``layers`` to that
         stage's output. It stops after the last stage asked for.
         """
-        if 'test' in kwargs:
+        if {'test', 'train'} & set(kwargs):
             raise ValueError(
-                "the test argument is not supported anymore; use "
+                "the test and train arguments are not supported anymore; use "
                 "'with teachgrad.using_config(\"train\", False):' instead.")
         if kwargs:
             raise TypeError('forward() got unexpected keyword arguments: {}'.format(
@@ -237,15 +249,20 @@ class PretrainedLayers(Chain):
         self._check_input(x)
         h = x
         activations = {}
+        kept = {}                           # outputs that a side branch starts from
         for name, funcs in self.functions.items():
             if not targets:
                 break
+            if name in self._branch_inputs:
+                h = kept[self._branch_inputs[name]]
             self._check_stage(name, h)
             for func in funcs:
                 h = func(h)
             if name in targets:
                 activations[name] = h
                 targets.discard(name)
+            if name in self._branch_inputs.values():
+                kept[name] = h
         return activations
 
     def _prepare(self, image, size):

@@ -53,6 +53,7 @@ class VGGLayers(pretrained.PretrainedLayers):
     """
     _mean = (103.939, 116.779, 123.68)          # B, G, R of the training set
     _default_layers = ('fc7',)
+    _fixed_inputs = {'fc6': (512, 7, 7)}
 
     def __init__(self, pretrained_model='auto', n_layers=16):
         if n_layers not in (16, 19):
@@ -123,14 +124,6 @@ class VGGLayers(pretrained.PretrainedLayers):
             ('prob', [F.softmax]),
         ]
         return collections.OrderedDict(stages)
-
-    def _check_stage(self, name, h):
-        if name == 'fc6' and tuple(h.shape[1:]) != (512, 7, 7):
-            raise ValueError(
-                'fc6 takes the output of pool5 with shape (512, 7, 7), which a '
-                '224x224 picture gives, but pool5 gave {}. Resize the pictures to '
-                '224x224 (prepare(image, size=(224, 224))), or ask only for layers '
-                'up to pool5.'.format(tuple(h.shape[1:])))
 
 
 class VGG16Layers(VGGLayers):
