@@ -228,7 +228,8 @@ def test_npz_round_trip_exact_by_path_and_by_auto(resnet50, tmp_path, dataset_ro
     models = dataset_root / 'pfnet' / 'chainer' / 'models'
     models.mkdir(parents=True)
     shutil.copy(path, str(models / 'ResNet-50-model.npz'))
-    for loaded in (L.ResNet50Layers(pretrained_model=path), L.ResNet50Layers()):
+    for loaded in (L.ResNet50Layers(pretrained_model=path), L.ResNet50Layers(),
+                   L.ResNet50Layers(pretrained_model=tmp_path / 'r50.npz')):
         got = dict(loaded.namedparams())
         for name, p in source.namedparams():
             np.testing.assert_array_equal(got[name].data, p.data)

@@ -64,7 +64,7 @@ class ResNetLayers(pretrained.PretrainedLayers):
     def __init__(self, pretrained_model, n_layers, downsample_fb=False):
         blocks = self.block_counts(n_layers)
         npz_path = None
-        if pretrained_model and pretrained_model.endswith('.caffemodel'):
+        if isinstance(pretrained_model, str) and pretrained_model.endswith('.caffemodel'):
             npz_path = _converted_path(n_layers, pretrained_model)
         super().__init__()
         if pretrained_model:
