@@ -66,7 +66,8 @@ def prepare_image(image, size, mean):
 
     The picture (a PIL image, or a uint8-range array of shape (height, width),
     (height, width, channels) or (channels, height, width), channels in RGB
-    order) is made RGB, resized to ``size`` (PIL's (width, height); None
+    order; a 3-D array whose first axis has length 1 or 3 is taken as
+    channels first) is made RGB, resized to ``size`` (PIL's (width, height); None
     keeps it), turned into BGR order, has ``mean`` (B, G, R) subtracted and
     is returned as a float array (``teachgrad.config.dtype``) of shape
     (3, height, width).
