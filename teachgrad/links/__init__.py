@@ -26,3 +26,9 @@ pass
 pass
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
 pass
+# Image networks trained on ImageNet (their weights come as Chainer's .npz files).
+from teachgrad.links import model  # NOQA
+from teachgrad.links.model.vision.vgg import VGG16Layers, VGG19Layers  # NOQA
+from teachgrad.links.model.vision.resnet import (  # NOQA
+    ResNet50Layers, ResNet101Layers, ResNet152Layers)
+from teachgrad.links.model.vision.googlenet import GoogLeNet  # NOQA
