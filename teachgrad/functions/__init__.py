@@ -72,7 +72,8 @@ from teachgrad.functions.local_response_normalization import (  # NOQA
 # Linear algebra: a triangular solve (what MultivariateNormal computes with).
 from teachgrad.functions.linalg import solve_triangular  # NOQA
 # Normalizations and pooling in any dimension.
-pass
+from teachgrad.functions.normalization_more import (  # NOQA
+    layer_normalization, group_normalization)
 # Special functions and the rest of the math.
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...

