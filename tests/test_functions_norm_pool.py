@@ -4,6 +4,8 @@ in any dimension, batch renormalization.
 Forward values are checked against numpy formulas written here, backward
 against numerical gradients in float64, and float32 stays float32.
 """
+import itertools
+
 import numpy as np
 import pytest
 
@@ -194,3 +196,182 @@ def test_normalization_links_round_trip_npz(tmp_path):
     teachgrad.serializers.save_npz(str(tmp_path / 'gn.npz'), src)
     teachgrad.serializers.load_npz(str(tmp_path / 'gn.npz'), dst)
     np.testing.assert_array_equal(dst.gamma.data, src.gamma.data)
+
+
+# -- pooling and unpooling in any dimension -------------------------------------------------
+
+
+def _windows(size, ksize, stride, pad, outs):
+    """For each output position, the slices of the real (unpadded) input it covers."""
+    for o in itertools.product(*[range(n) for n in outs]):
+        yield o, tuple(slice(max(i * s - p, 0), min(i * s - p + k, h))
+                       for i, k, s, p, h in zip(o, ksize, stride, pad, size))
+
+
+def _outs(size, ksize, stride, pad, cover_all):
+    if cover_all:
+        return tuple((h + 2 * p - k + s - 1) // s + 1
+                     for h, k, s, p in zip(size, ksize, stride, pad))
+    return tuple((h + 2 * p - k) // s + 1 for h, k, s, p in zip(size, ksize, stride, pad))
+
+
+def max_pool_ref(x, ksize, stride, pad, cover_all=True):
+    outs = _outs(x.shape[2:], ksize, stride, pad, cover_all)
+    y = np.empty(x.shape[:2] + outs)
+    for o, win in _windows(x.shape[2:], ksize, stride, pad, outs):
+        y[(Ellipsis,) + o] = x[(Ellipsis,) + win].reshape(x.shape[:2] + (-1,)).max(axis=2)
+    return y
+
+
+def average_pool_ref(x, ksize, stride, pad, pad_value=0):
+    outs = _outs(x.shape[2:], ksize, stride, pad, False)
+    y = np.empty(x.shape[:2] + outs)
+    for o, win in _windows(x.shape[2:], ksize, stride, pad, outs):
+        part = x[(Ellipsis,) + win].reshape(x.shape[:2] + (-1,))
+        y[(Ellipsis,) + o] = part.sum(axis=2) / (np.prod(ksize) if pad_value == 0
+                                                 else part.shape[2])
+    return y
+
+
+def unpool_ref(x, ksize, stride, pad, out):
+    y = np.zeros(x.shape[:2] + tuple(out))
+    for i, win in _windows(out, ksize, stride, pad, x.shape[2:]):
+        y[(Ellipsis,) + win] += x[(Ellipsis,) + i][(Ellipsis,) + (None,) * len(out)]
+    return y
+
+
+POOL_SETTINGS = [  # spatial size, ksize, stride, pad
+    ((7,), (3,), (2,), (1,)),
+    ((6,), (2,), (2,), (0,)),
+    ((5, 4, 3), (2, 2, 2), (2, 1, 2), (0, 1, 0)),
+    ((4, 5, 3), (3, 2, 2), (1, 2, 2), (1, 0, 0)),
+    ((5, 6), (3, 2), (2, 2), (1, 0)),
+]
+
+
+@pytest.mark.parametrize('size, k, s, p', POOL_SETTINGS)
+@pytest.mark.parametrize('cover_all', [True, False])
+def test_max_pooling_nd_forward_and_backward(size, k, s, p, cover_all):
+    x = _r(2, 3, *size)
+    y = F.max_pooling_nd(x, k, s, p, cover_all=cover_all)
+    np.testing.assert_array_equal(y.data, max_pool_ref(x, k, s, p, cover_all))
+    y32 = F.max_pooling_nd(x.astype('f'), k, s, p, cover_all=cover_all)
+    assert y32.dtype == np.float32
+    check_backward(lambda x: F.max_pooling_nd(x, k, s, p, cover_all=cover_all), (x,),
+                   _r(*y.shape, seed=1), eps=1e-4, atol=1e-7, rtol=1e-6)
+
+
+@pytest.mark.parametrize('size, k, s, p', POOL_SETTINGS)
+@pytest.mark.parametrize('pad_value', [0, None])
+def test_average_pooling_nd_forward_and_backward(size, k, s, p, pad_value):
+    x = _r(2, 3, *size)
+    y = F.average_pooling_nd(x, k, s, p, pad_value=pad_value)
+    np.testing.assert_allclose(y.data, average_pool_ref(x, k, s, p, pad_value), rtol=1e-13,
+                               atol=1e-14)
+    assert F.average_pooling_nd(x.astype('f'), k, s, p, pad_value).dtype == np.float32
+    check_backward(lambda x: F.average_pooling_nd(x, k, s, p, pad_value=pad_value), (x,),
+                   _r(*y.shape, seed=1), eps=1e-4, atol=1e-7, rtol=1e-6)
+
+
+def test_average_pooling_pad_value_exact():
+    x = np.array([[[2., 4.]]])
+    np.testing.assert_array_equal(F.average_pooling_1d(x, 2, 1, 1).data, [[[1., 3., 2.]]])
+    np.testing.assert_array_equal(F.average_pooling_1d(x, 2, 1, 1, pad_value=None).data,
+                                  [[[2., 3., 4.]]])
+    g = Variable(x)
+    F.sum(F.average_pooling_1d(g, 2, 1, 1, pad_value=None)).backward()
+    np.testing.assert_array_equal(g.grad, [[[1.5, 1.5]]])   # 1 + 1/2 for each input
+
+
+@pytest.mark.parametrize('size, k, s, p, outsize', [
+    ((3,), (2,), (2,), (0,), None), ((3,), (3,), (2,), (1,), None), ((2,), (2,), (2,), (0,), (4,)),
+    ((2, 3, 2), (2, 2, 2), (2, 1, 2), (0, 1, 0), None),
+])
+@pytest.mark.parametrize('cover_all', [True, False])
+def test_unpooling_nd_forward_and_backward(size, k, s, p, outsize, cover_all):
+    x = _r(2, 3, *size)
+    if outsize is not None and cover_all:
+        outsize = tuple(o - 1 for o in outsize)
+    y = F.unpooling_nd(x, k, s, p, outsize=outsize, cover_all=cover_all)
+    out = y.shape[2:]
+    assert _outs(out, k, s, p, cover_all) == size     # pooling brings it back
+    np.testing.assert_allclose(y.data, unpool_ref(x, k, s, p, out), rtol=1e-14, atol=1e-14)
+    assert F.unpooling_nd(x.astype('f'), k, s, p, outsize, cover_all).dtype == np.float32
+    check_backward(lambda x: F.unpooling_nd(x, k, s, p, outsize, cover_all), (x,),
+                   _r(*y.shape, seed=1), eps=1e-4, atol=1e-7, rtol=1e-6)
+
+
+@pytest.mark.parametrize('k, s, p, cover_all', [
+    (2, None, 0, True), (3, 2, 1, True), (3, 2, 1, False), ((3, 2), (1, 2), (1, 0), True),
+    (2, 1, 0, False)])
+def test_nd_functions_on_images_equal_the_2d_functions_exactly(k, s, p, cover_all):
+    x = _r(2, 3, 7, 6).astype('f')
+    gy_shape = F.max_pooling_2d(x, k, s, p, cover_all).shape
+    gy = _r(*gy_shape, seed=1).astype('f')
+    pairs = [
+        (lambda v: F.max_pooling_2d(v, k, s, p, cover_all),
+         lambda v: F.max_pooling_nd(v, k, s, p, cover_all)),
+        (lambda v: F.average_pooling_2d(v, k, s, p),
+         lambda v: F.average_pooling_nd(v, k, s, p)),
+    ]
+    for two_d, n_d in pairs:
+        a, b = Variable(x.copy()), Variable(x.copy())
+        ya, yb = two_d(a), n_d(b)
+        np.testing.assert_array_equal(ya.data, yb.data)
+        g = _r(*ya.shape, seed=1).astype('f')
+        ya.grad, yb.grad = g, g.copy()
+        ya.backward()
+        yb.backward()
+        np.testing.assert_array_equal(a.grad, b.grad)
+    _, i2 = F.max_pooling_2d(x, k, s, p, cover_all, return_indices=True)
+    _, i_nd = F.max_pooling_nd(x, k, s, p, cover_all, return_indices=True)
+    np.testing.assert_array_equal(i2, i_nd)
+    h = Variable(gy.copy())
+    u2 = F.unpooling_2d(h, k, s, p, cover_all=cover_all)
+    hn = Variable(gy.copy())
+    un = F.unpooling_nd(hn, k, s, p, cover_all=cover_all)
+    np.testing.assert_array_equal(u2.data, un.data)
+    g = _r(*u2.shape, seed=2).astype('f')
+    u2.grad, un.grad = g, g.copy()
+    u2.backward()
+    un.backward()
+    np.testing.assert_array_equal(h.grad, hn.grad)
+
+
+def test_pooling_1d_and_3d_wrappers_check_the_rank():
+    x = _r(1, 2, 4)
+    np.testing.assert_array_equal(F.max_pooling_1d(x, 2).data, max_pool_ref(x, (2,), (2,), (0,)))
+    np.testing.assert_array_equal(F.average_pooling_1d(x, 2).data,
+                                  F.average_pooling_nd(x, 2).data)
+    np.testing.assert_array_equal(F.unpooling_1d(x, 2).data, F.unpooling_nd(x, 2).data)
+    v = _r(1, 2, 2, 4, 2)
+    np.testing.assert_array_equal(F.max_pooling_3d(v, 2).data,
+                                  max_pool_ref(v, (2,) * 3, (2,) * 3, (0,) * 3))
+    np.testing.assert_allclose(F.average_pooling_3d(v, 2).data,
+                               average_pool_ref(v, (2,) * 3, (2,) * 3, (0,) * 3), rtol=1e-14)
+    assert F.unpooling_3d(v, 2, cover_all=False).shape == (1, 2, 4, 8, 4)
+    for f in (F.max_pooling_1d, F.average_pooling_1d, F.unpooling_1d):
+        with pytest.raises(ValueError, match=r'\(batch, channels, d1\)'):
+            f(v, 2)
+    for f in (F.max_pooling_3d, F.average_pooling_3d, F.unpooling_3d):
+        with pytest.raises(ValueError, match=r'\(batch, channels, d1, d2, d3\)'):
+            f(x, 2)
+
+
+@pytest.mark.parametrize('call, error, words', [
+    (lambda: F.max_pooling_nd(np.zeros((2, 3)), 2), ValueError, 'at least one spatial axis'),
+    (lambda: F.max_pooling_nd(np.zeros((1, 1, 3, 3)), (2, 2, 2)), ValueError,
+     'expected 2 values'),
+    (lambda: F.max_pooling_nd(np.zeros((1, 1, 3)), 5, cover_all=False), ValueError,
+     'does not fit'),
+    (lambda: F.max_pooling_nd(np.zeros((1, 1, 4), 'i'), 2), TypeError, 'float array'),
+    (lambda: F.max_pooling_nd(np.zeros((1, 1, 4)), 0), ValueError, 'at least 1'),
+    (lambda: F.average_pooling_nd(np.zeros((1, 1, 4)), 2, pad_value=1), ValueError,
+     'pad_value must be 0'),
+    (lambda: F.unpooling_nd(np.zeros((1, 1, 2)), 2, outsize=(7,), cover_all=False),
+     ValueError, 'leave outsize=None to get (4,)'),
+])
+def test_pooling_nd_errors(call, error, words):
+    with pytest.raises(error) as e:
+        call()
+    assert words in str(e.value)

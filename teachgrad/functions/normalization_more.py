@@ -101,7 +101,7 @@ def layer_normalization(x, gamma, beta, eps=1e-5):
 class GroupNormalization(FunctionNode):
     double_backprop = True
     label = 'GroupNormalization'
-    chain_rule = ('γ / σ · ({gy} - mean({gy}) - x̂ · mean({gy} · x̂)), means over each group',
+    chain_rule = ('γ / σ · ({gy} - mean({gy}) - x̂ · mean({gy} · x̂)), means per group',
                   'sum over batch and pixels of {gy} · x̂',
                   'sum over batch and pixels of {gy}')
 
