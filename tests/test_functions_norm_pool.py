@@ -375,3 +375,159 @@ def test_pooling_nd_errors(call, error, words):
     with pytest.raises(error) as e:
         call()
     assert words in str(e.value)
+
+
+# -- batch renormalization -------------------------------------------------------------------
+
+def renorm_ref(x, gamma, beta, rmax, dmax, eps, mean_run, var_run):
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    mean, var = x.mean(axis=axes), x.var(axis=axes)
+    sigma_run = np.sqrt(var_run + eps)
+    r = np.clip(np.sqrt(var + eps) / sigma_run, 1 / rmax, rmax).reshape(shape)
+    d = np.clip((mean - mean_run) / sigma_run, -dmax, dmax).reshape(shape)
+    x_hat = (x - mean.reshape(shape)) / np.sqrt(var + eps).reshape(shape)
+    return gamma.reshape(shape) * (x_hat * r + d) + beta.reshape(shape), r, d
+
+
+# Running statistics far from the batch's: r and d are clipped at rmax and dmax, so
+# they do not move when x moves a little and the numerical gradient sees what
+# backward computes.
+FAR_MEAN, FAR_VAR = np.array([10., -10., 10.]), np.array([100., 100., 0.01])
+
+
+def _brn(rmax, dmax, mean=FAR_MEAN, var=FAR_VAR):
+    return lambda x, g, b: F.batch_renormalization(x, g, b, rmax, dmax, running_mean=mean.copy(),
+                                                   running_var=var.copy())
+
+
+DOUBLE_BACKPROP_CASES['batch_renormalization'] = (
+    _brn(1.5, 0.3), lambda: (_r(5, 3, 2), _r(3, seed=1), _r(3, seed=2)))
+
+
+@pytest.mark.parametrize('shape', [(6, 3), (4, 3, 2, 2)])
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+def test_batch_renormalization_forward_and_statistics(shape, dtype):
+    x = (_r(*shape) * 2 + 1).astype(dtype)
+    g, b = _r(3, seed=1).astype(dtype), _r(3, seed=2).astype(dtype)
+    mean, var = np.array([3., 1., 2.], dtype), np.array([0.1, 9., 2.], dtype)
+    rm, rv = mean.copy(), var.copy()
+    y = F.batch_renormalization(x, g, b, 2., 0.4, running_mean=rm, running_var=rv)
+    ref, r, d = renorm_ref(x.astype(np.float64), g, b, 2., 0.4, 2e-5, mean, var)
+    assert y.dtype == dtype
+    # The case reaches both sides of the clipping and the unclipped middle.
+    clipped = (r == 2) | (r == 0.5)
+    assert clipped.any() and not clipped.all()
+    assert (abs(d) == 0.4).any() and (abs(d) < 0.4).any()
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(y.data, ref, rtol=tol, atol=tol)
+    np.testing.assert_array_equal(rm, mean)             # update_statistics=False
+    F.batch_renormalization(x, g, b, 2., 0.4, running_mean=rm, running_var=rv,
+                            decay=0.8, update_statistics=True)
+    axes = (0,) + tuple(range(2, x.ndim))
+    m = x.size // 3
+    np.testing.assert_allclose(rm, 0.8 * mean + 0.2 * x.mean(axis=axes, dtype=np.float64),
+                               rtol=tol)
+    np.testing.assert_allclose(rv, 0.8 * var + 0.2 * m / (m - 1) *
+                               x.var(axis=axes, dtype=np.float64), rtol=tol)
+
+
+def test_batch_renormalization_without_correction_is_batch_normalization():
+    x, g, b = _r(6, 3, 2), _r(3, seed=1), _r(3, seed=2)
+    y = F.batch_renormalization(x, g, b, 1, 0, running_mean=FAR_MEAN.copy(),
+                                running_var=FAR_VAR.copy())
+    np.testing.assert_allclose(y.data, F.batch_normalization(x, g, b).data, rtol=1e-12,
+                               atol=1e-12)
+    check_backward(_brn(1, 0), (x, g, b), _r(6, 3, 2, seed=3), eps=1e-4, atol=1e-6, rtol=1e-5)
+
+
+def test_batch_renormalization_backward_with_r_and_d_clipped():
+    check_backward(_brn(1.5, 0.3), (_r(5, 3, 2), _r(3, seed=1), _r(3, seed=2)),
+                   _r(5, 3, 2, seed=3), eps=1e-4, atol=1e-6, rtol=1e-5)
+
+
+def test_batch_renormalization_backward_takes_r_and_d_as_constants():
+    # Unclipped, r and d depend on x, but backward holds them fixed: its grads are
+    # those of the formula with this batch's r and d frozen.
+    x, g, b = _r(6, 3), _r(3, seed=1), _r(3, seed=2)
+    mean, var = np.array([0.1, -0.2, 0.]), np.array([1.2, 0.8, 1.])
+    _, r, d = renorm_ref(x, g, b, 5., 5., 2e-5, mean, var)
+    assert (r > 1 / 5).all() and (r < 5).all()
+
+    def frozen(x, g, b):
+        x_hat = (x - F.mean(x, axis=0)) / F.sqrt(F.mean(
+            (x - F.mean(x, axis=0)) ** 2, axis=0) + 2e-5)
+        return g * (x_hat * r[0] + d[0]) + b
+    gy = _r(6, 3, seed=3)
+    xs = [Variable(v.copy()) for v in (x, g, b)]
+    ys = [Variable(v.copy()) for v in (x, g, b)]
+    out = F.batch_renormalization(*xs, 5., 5., running_mean=mean, running_var=var)
+    out.grad = gy
+    out.backward()
+    ref = frozen(*ys)
+    ref.grad = gy.copy()
+    ref.backward()
+    for a, e in zip(xs, ys):
+        np.testing.assert_allclose(a.grad, e.grad, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize('kwargs, error, words', [
+    (dict(running_mean=None), TypeError, 'needs running_mean and running_var'),
+    (dict(rmax=0.5), ValueError, 'rmax must be at least 1'),
+    (dict(dmax=-1), ValueError, 'dmax at least 0'),
+    (dict(running_var=np.ones(2)), ValueError, 'running_var must have the shape of gamma (3,)'),
+    (dict(x=np.zeros((4, 2))), ValueError, 'gamma has shape (3,)'),
+    (dict(x=np.zeros((4, 3), 'i')), TypeError, 'float array'),
+])
+def test_batch_renormalization_errors_change_nothing(kwargs, error, words):
+    args = dict(x=_r(4, 3), gamma=np.ones(3), beta=np.zeros(3), rmax=2, dmax=1,
+                running_mean=np.zeros(3), running_var=np.ones(3), update_statistics=True)
+    args.update(kwargs)
+    before = [None if a is None else a.copy() for a in (args['running_mean'],
+                                                        args['running_var'])]
+    with pytest.raises(error) as e:
+        F.batch_renormalization(**args)
+    assert words in str(e.value)
+    for a, b in zip((args['running_mean'], args['running_var']), before):
+        if a is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+def test_fixed_batch_renormalization_is_fixed_batch_normalization_and_deprecated():
+    x, g, b = _r(4, 3), _r(3, seed=1), _r(3, seed=2)
+    mean, var = np.array([0., 1., 2.]), np.array([1., 4., 9.])
+    with pytest.warns(DeprecationWarning, match='fixed_batch_normalization'):
+        y = F.fixed_batch_renormalization(x, g, b, mean, var, eps=0)
+    np.testing.assert_array_equal(y.data, g * (x - mean) / np.sqrt(var) + b)
+
+
+def test_batch_renormalization_link():
+    brn = L.BatchRenormalization(3, rmax=2., dmax=0.5, decay=0.8)
+    assert sorted(n for n, _ in brn.namedparams()) == ['/beta', '/gamma']
+    assert repr(brn) == 'BatchRenormalization(size=3, decay=0.8, eps=2e-05, rmax=2.0, dmax=0.5)'
+    x = (_r(6, 3) * 2 + 1).astype('f')
+    y = brn(x)
+    ref, _, _ = renorm_ref(x.astype(np.float64), np.ones(3), np.zeros(3), 2., 0.5, 2e-5,
+                           np.zeros(3), np.ones(3))
+    np.testing.assert_allclose(y.data, ref, rtol=1e-5, atol=1e-5)
+    assert brn.avg_mean.dtype == np.float32
+    np.testing.assert_allclose(brn.avg_mean, 0.2 * x.mean(axis=0), rtol=1e-5)
+    np.testing.assert_allclose(brn.avg_var, 0.8 + 0.2 * x.var(axis=0, ddof=1), rtol=1e-5)
+    F.sum(y * _r(6, 3).astype('f')).backward()
+    assert brn.gamma.grad.shape == (3,)
+    # A failed call leaves the statistics and the count alone.
+    state = brn.avg_mean.copy(), brn.avg_var.copy()
+    with pytest.raises(ValueError):
+        brn(np.zeros((6, 4), 'f'), finetune=True)
+    np.testing.assert_array_equal(brn.avg_mean, state[0])
+    np.testing.assert_array_equal(brn.avg_var, state[1])
+    assert brn.N == 0
+    brn(x, finetune=True)                 # decay 1 - 1/1 = 0: the batch's own statistics
+    assert brn.N == 1
+    np.testing.assert_allclose(brn.avg_mean, x.mean(axis=0), rtol=1e-5)
+    with teachgrad.using_config('train', False):
+        y = brn(x)
+    np.testing.assert_allclose(
+        y.data, (x - brn.avg_mean) / np.sqrt(brn.avg_var + 2e-5), rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match='rmax must be at least 1'):
+        L.BatchRenormalization(3, rmax=0.9)

@@ -73,7 +73,8 @@ from teachgrad.functions.local_response_normalization import (  # NOQA
 from teachgrad.functions.linalg import solve_triangular  # NOQA
 # Normalizations and pooling in any dimension.
 from teachgrad.functions.normalization_more import (  # NOQA
-    layer_normalization, group_normalization)
+    layer_normalization, group_normalization, batch_renormalization,
+    fixed_batch_renormalization)
 from teachgrad.functions.pooling_nd import (  # NOQA
     max_pooling_nd, max_pooling_1d, max_pooling_3d, average_pooling_nd, average_pooling_1d,
     average_pooling_3d, unpooling_nd, unpooling_1d, unpooling_3d)

@@ -1,6 +1,7 @@
 """Layer and group normalization layers: a learned scale ``gamma`` and shift
 ``beta`` around :func:`~teachgrad.functions.layer_normalization` and
-:func:`~teachgrad.functions.group_normalization`.
+:func:`~teachgrad.functions.group_normalization`; and BatchRenormalization,
+a BatchNormalization that corrects each batch toward its running statistics.
 
 Give no size and the parameters are made on the first call, from the input's
 shape; a first call that fails leaves them unmade (see ``links/_lazy.py``).
@@ -15,9 +16,13 @@ variable gamma(None)
 import numbers
 
 from teachgrad import initializers
-from teachgrad.functions.normalization_more import group_normalization, layer_normalization
+from teachgrad.configuration import config
+from teachgrad.functions.normalization import fixed_batch_normalization
+from teachgrad.functions.normalization_more import (
+    batch_renormalization, group_normalization, layer_normalization)
 from teachgrad.link import Link
 from teachgrad.links import _lazy
+from teachgrad.links.batch_normalization import BatchNormalization
 from teachgrad.variable import Parameter
 
 
@@ -137,3 +142,59 @@ class GroupNormalization(_ScaleShift):
         return self._call(
             size_of,
             lambda x: group_normalization(x, self.groups, self.gamma, self.beta, self.eps), x)
+
+
+class BatchRenormalization(BatchNormalization):
+    """Batch renormalization layer: in training
+    :func:`~teachgrad.functions.batch_renormalization` with the running
+    averages ``avg_mean`` and ``avg_var`` (updated when a call succeeds); at
+    test time batch normalization with those averages, as BatchNormalization.
+
+    Args:
+        size: number of features (channels), an int or a shape.
+        rmax, dmax: how far the batch may be corrected toward the running
+            statistics (1 and 0, the defaults: it is BatchNormalization).
+        decay, eps, dtype, use_gamma, use_beta, initial_gamma, initial_beta,
+        initial_avg_mean, initial_avg_var: as in BatchNormalization.
+
+    >>> import numpy as np
+    >>> brn = BatchRenormalization(1, rmax=3, dmax=1, initial_avg_mean=2.,
+    ...                            initial_avg_var=4., eps=0)
+    >>> brn(np.array([[1.], [3.]], 'f')).data            # (x - 2) / 2
+    array([[-0.5],
+           [ 0.5]], dtype=float32)
+    >>> brn.avg_mean, brn.avg_var                         # 0.9 * 4 + 0.1 * 2
+    (array([2.], dtype=float32), array([3.8], dtype=float32))
+    """
+
+    def __init__(self, size, rmax=1, dmax=0, decay=0.9, eps=2e-5, dtype=None, use_gamma=True,
+                 use_beta=True, initial_gamma=None, initial_beta=None, initial_avg_mean=None,
+                 initial_avg_var=None):
+        if not rmax >= 1 or not dmax >= 0:
+            raise ValueError('BatchRenormalization: rmax must be at least 1 and dmax at '
+                             'least 0, but got rmax={!r}, dmax={!r}'.format(rmax, dmax))
+        super().__init__(size, decay, eps, dtype, use_gamma, use_beta, initial_gamma,
+                         initial_beta, initial_avg_mean=initial_avg_mean,
+                         initial_avg_var=initial_avg_var)
+        self.rmax = rmax
+        self.dmax = dmax
+
+    @property
+    def printable_specs(self):
+        yield from super().printable_specs
+        yield 'rmax', self.rmax
+        yield 'dmax', self.dmax
+
+    def _normalize(self, x, finetune):
+        xp = self.xp
+        gamma = self.gamma if self.gamma is not None else xp.ones_like(self.avg_mean)
+        beta = self.beta if self.beta is not None else xp.zeros_like(self.avg_mean)
+        if not config.train:
+            return fixed_batch_normalization(x, gamma, beta, self.avg_mean, self.avg_var,
+                                             eps=self.eps)
+        n = self.N + 1 if finetune else self.N
+        decay = 1.0 - 1.0 / n if finetune else self.decay
+        y = batch_renormalization(x, gamma, beta, self.rmax, self.dmax, self.eps,
+                                  self.avg_mean, self.avg_var, decay, update_statistics=True)
+        self.N = n          # counted only once the call has succeeded
+        return y
