@@ -531,3 +531,47 @@ def test_batch_renormalization_link():
         y.data, (x - brn.avg_mean) / np.sqrt(brn.avg_var + 2e-5), rtol=1e-5, atol=1e-5)
     with pytest.raises(ValueError, match='rmax must be at least 1'):
         L.BatchRenormalization(3, rmax=0.9)
+
+
+# -- spatial pyramid pooling ---------------------------------------------------------------
+
+def spp_ref(x, height):
+    n, c, h, w = x.shape
+    levels = []
+    for i in range(height):
+        bins = 2 ** i
+        k = (int(np.ceil(h / bins)), int(np.ceil(w / bins)))
+        pad = ((k[0] * bins - h) // 2, (k[1] * bins - w) // 2)
+        levels.append(max_pool_ref(x, k, k, pad).reshape(n, -1))
+    return np.concatenate(levels, axis=1)[:, :, None, None]
+
+
+@pytest.mark.parametrize('h, w', [(4, 4), (9, 8), (9, 6), (17, 10)])
+def test_spatial_pyramid_pooling_2d(h, w):
+    x = _r(2, 3, h, w)
+    y = F.spatial_pyramid_pooling_2d(x, 3, pooling='max')
+    assert y.shape == (2, 3 * (1 + 4 + 16), 1, 1)
+    np.testing.assert_array_equal(y.data, spp_ref(x, 3))
+    np.testing.assert_array_equal(y.data[:, :3, 0, 0], x.max(axis=(2, 3)))   # level 0
+    assert F.spatial_pyramid_pooling_2d(x.astype('f'), 2, 'max').dtype == np.float32
+    check_backward(lambda x: F.spatial_pyramid_pooling_2d(x, 3, pooling='max'), (x,),
+                   _r(*y.shape, seed=1), eps=1e-4, atol=1e-7, rtol=1e-6)
+
+
+def test_spatial_pyramid_pooling_2d_window_of_padding_only():
+    # 5 rows in 4 bins: windows of 2 from row -1, the last (rows 5, 6) all padding.
+    y = F.spatial_pyramid_pooling_2d(_r(1, 1, 5, 8), 3, pooling='max')
+    grid = y.data[0, 5:, 0, 0].reshape(4, 4)
+    assert np.isneginf(grid[3]).all() and np.isfinite(grid[:3]).all()
+
+
+@pytest.mark.parametrize('args, words', [
+    ((np.zeros((1, 1, 4, 4)), 2), "pooling must be 'max'"),
+    ((np.zeros((1, 1, 4, 4)), 2, 'average'), "pooling must be 'max'"),
+    ((np.zeros((1, 1, 4, 4)), 0, 'max'), 'positive int'),
+    ((np.zeros((1, 4, 4)), 2, 'max'), 'shape (batch, channels, height, width)'),
+])
+def test_spatial_pyramid_pooling_2d_errors(args, words):
+    with pytest.raises(ValueError) as e:
+        F.spatial_pyramid_pooling_2d(*args)
+    assert words in str(e.value)

@@ -77,7 +77,7 @@ from teachgrad.functions.normalization_more import (  # NOQA
     fixed_batch_renormalization)
 from teachgrad.functions.pooling_nd import (  # NOQA
     max_pooling_nd, max_pooling_1d, max_pooling_3d, average_pooling_nd, average_pooling_1d,
-    average_pooling_3d, unpooling_nd, unpooling_1d, unpooling_3d)
+    average_pooling_3d, unpooling_nd, unpooling_1d, unpooling_3d, spatial_pyramid_pooling_2d)
 # Special functions and the rest of the math.
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...

@@ -355,3 +355,50 @@ def unpooling_3d(x, ksize, stride=None, pad=0, outsize=None, cover_all=True):
     """
     _check_ndim('unpooling_3d', x, 3)
     return unpooling_nd(x, ksize, stride, pad, outsize, cover_all)
+
+
+def spatial_pyramid_pooling_2d(x, pyramid_height, pooling=None):
+    """Max-pool images of any size into a vector of fixed length: level ``i``
+    of the pyramid cuts each image into a ``2^i × 2^i`` grid of windows and
+    keeps each window's maximum; the levels are flattened and concatenated.
+
+    The output has shape (batch, channels · (1 + 4 + ... + 4^(H-1)), 1, 1)
+    for ``pyramid_height=H``, whatever the height and width of ``x``, so a
+    fully-connected layer can follow it (an image smaller than the finest
+    grid, ``2^(H-1)`` pixels, gives fewer windows there, as in Chainer). At
+    level ``i`` the window is ``ceil(size / 2^i)`` and the padding half of
+    what the grid overhangs; for some sizes (5 pixels in 4 bins) the last
+    window then holds only padding and its maximum is -inf, as in Chainer.
+
+    Args:
+        x: images (batch, channels, height, width).
+        pyramid_height: the number of levels, at least 1.
+        pooling: ``'max'`` (the only pooling there is; it must be given).
+
+    >>> import numpy as np
+    >>> x = np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)
+    >>> y = spatial_pyramid_pooling_2d(x, 2, pooling='max')
+    >>> y.shape, y.data.ravel()              # the image's max, then the 4 quarters' maxima
+    ((1, 5, 1, 1), array([15.,  5.,  7., 13., 15.], dtype=float32))
+    """
+    from teachgrad.functions.array import concat
+    from teachgrad.functions.pooling import max_pooling_2d
+    if pooling != 'max':
+        raise ValueError("spatial_pyramid_pooling_2d: pooling must be 'max' (the only one "
+                         "there is), but got {!r}; write pooling='max'".format(pooling))
+    if isinstance(pyramid_height, bool) or not isinstance(pyramid_height, numbers.Integral) \
+            or pyramid_height < 1:
+        raise ValueError('spatial_pyramid_pooling_2d: pyramid_height must be a positive int, '
+                         'but got {!r}'.format(pyramid_height))
+    if len(x.shape) != 4:
+        raise ValueError('spatial_pyramid_pooling_2d needs x of shape (batch, channels, '
+                         'height, width), but got shape {}'.format(x.shape))
+    n, c, h, w = x.shape
+    ys = []
+    for level in range(pyramid_height):
+        bins = 2 ** level
+        ksize = (-(-h // bins), -(-w // bins))             # ceil(size / bins)
+        pad = ((ksize[0] * bins - h) // 2, (ksize[1] * bins - w) // 2)
+        y = max_pooling_2d(x, ksize, None, pad, cover_all=True)
+        ys.append(y.reshape(n, -1, 1, 1))
+    return concat(ys, axis=1)
