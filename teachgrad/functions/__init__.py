@@ -72,7 +72,12 @@ from teachgrad.functions.local_response_normalization import (  # NOQA
 # Linear algebra: a triangular solve (what MultivariateNormal computes with).
 from teachgrad.functions.linalg import solve_triangular  # NOQA
 # Normalizations and pooling in any dimension.
-pass
+from teachgrad.functions.normalization_more import (  # NOQA
+    layer_normalization, group_normalization, batch_renormalization,
+    fixed_batch_renormalization)
+from teachgrad.functions.pooling_nd import (  # NOQA
+    max_pooling_nd, max_pooling_1d, max_pooling_3d, average_pooling_nd, average_pooling_1d,
+    average_pooling_3d, unpooling_nd, unpooling_1d, unpooling_3d, spatial_pyramid_pooling_2d)
 # Special functions and the rest of the math.
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...

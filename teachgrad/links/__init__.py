@@ -21,7 +21,8 @@ from teachgrad.links.convolution_nd import (  # NOQA
     Deconvolution3D)
 from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution2D  # NOQA
 # Normalization layers.
-pass
+from teachgrad.links.normalization_more import (  # NOQA
+    LayerNormalization, GroupNormalization, BatchRenormalization)
 # Scale and Bias.
 pass
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
