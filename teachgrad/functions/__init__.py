@@ -74,7 +74,9 @@ from teachgrad.functions.linalg import solve_triangular  # NOQA
 # Normalizations and pooling in any dimension.
 pass
 # Special functions and the rest of the math.
-pass
+from teachgrad.functions.special import (  # NOQA
+    erf, erfc, erfinv, erfcinv, erfcx, ndtr, log_ndtr, ndtri, lgamma, digamma, polygamma,
+    zeta)
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
 pass
 

@@ -1,0 +1,239 @@
+"""Special functions (erf family, Phi, the gamma family, zeta) and the rest of Chainer's
+math, array, linear algebra and evaluation functions, with L.Scale and L.Bias.
+
+The table has the format of tests/test_functions.py: forward against a reference
+written here (scipy's, when it is installed, for the special functions), backward
+against numerical gradients in float64, float32 kept float32, the GPU when cupy sees
+one. Exact known values are checked without scipy.
+"""
+import math
+
+import numpy as np
+import pytest
+
+import teachgrad
+import teachgrad.functions as F
+import teachgrad.links as L
+from teachgrad import Variable
+from teachgrad.gradient_check import check_backward
+from test_functions import (CONST, POS, U, _as_tuple, _inputs, _run_backward, _y_grads,
+                            check_case_on_gpu)
+
+EULER_GAMMA = 0.57721566490153286061
+
+
+def _scipy_special():
+    return pytest.importorskip('scipy.special')
+
+
+def _sp(name, *args):
+    """A reference from scipy.special, looked up when the case runs (skips without scipy)."""
+    def ref(*xs):
+        return getattr(_scipy_special(), name)(*(args + xs))
+    return ref
+
+
+N2 = CONST(np.array(2))
+
+# (name, func, input makers, reference)
+SPECIAL_CASES = [
+    ('erf', F.erf, [U(2, 3, low=-2, high=2)], _sp('erf')),
+    ('erfc', F.erfc, [U(2, 3, low=-2, high=2)], _sp('erfc')),
+    ('erfinv', F.erfinv, [U(2, 3, low=-0.9, high=0.9)], _sp('erfinv')),
+    ('erfcinv', F.erfcinv, [U(2, 3, low=0.1, high=1.9)], _sp('erfcinv')),
+    ('erfcx', F.erfcx, [U(2, 3, low=-2, high=10)], _sp('erfcx')),
+    ('ndtr', F.ndtr, [U(2, 3, low=-3, high=3)], _sp('ndtr')),
+    ('log_ndtr', F.log_ndtr, [U(2, 3, low=-30, high=3)], _sp('log_ndtr')),
+    ('ndtri', F.ndtri, [U(2, 3, low=0.05, high=0.95)], _sp('ndtri')),
+    ('lgamma', F.lgamma, [U(2, 3, low=0.2, high=6)], _sp('gammaln')),
+    ('lgamma_negative', F.lgamma, [U(2, 3, low=-2.9, high=-2.1)], _sp('gammaln')),
+    ('digamma', F.digamma, [U(2, 3, low=0.2, high=15)], _sp('digamma')),
+    ('digamma_negative', F.digamma, [U(2, 3, low=-1.8, high=-1.2)], _sp('digamma')),
+    ('polygamma_0', lambda x: F.polygamma(np.array(0), x), [POS(2, 3)],
+     _sp('polygamma', 0)),
+    ('polygamma_n_array', F.polygamma, [CONST(np.array([[0, 1, 2], [3, 1, 4]])), POS(2, 3)],
+     _sp('polygamma')),
+    ('polygamma_2', lambda x: F.polygamma(np.array(2), x), [U(3, low=0.3, high=20)],
+     _sp('polygamma', 2)),
+    ('zeta', lambda q: F.zeta(2., q), [POS(2, 3)], _sp('zeta', 2.)),
+    ('zeta_x_array', lambda q: F.zeta(np.array([2., 3.5, 7.]), q), [U(2, 3, low=0.5, high=30)],
+     _sp('zeta', np.array([2., 3.5, 7.]))),
+    ('zeta_negative_q', lambda q: F.zeta(4., q), [U(2, 3, low=-2.9, high=-2.1)],
+     _sp('zeta', 4.)),
+]
+
+CASES = SPECIAL_CASES
+IDS = [case[0] for case in CASES]
+
+
+@pytest.mark.parametrize('case', CASES, ids=IDS)
+def test_forward_matches_the_reference(case):
+    name, func, _, ref = case
+    xs = _inputs(case)
+    ys = _as_tuple(func(*[Variable(x) for x in xs]))
+    for y, e in zip(ys, _as_tuple(ref(*xs))):
+        assert isinstance(y, Variable) and y.shape == np.shape(e)
+        np.testing.assert_allclose(y.data, e, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize('case', CASES, ids=IDS)
+def test_backward_float64(case):
+    name, func, _, _ = case
+    xs = _inputs(case)
+    ys = _as_tuple(func(*[Variable(x) for x in xs]))
+    check_backward(func, xs, _y_grads(ys, np.random.RandomState(1)), eps=1e-4)
+
+
+@pytest.mark.parametrize('case', CASES, ids=IDS)
+def test_float32_stays_float32(case):
+    name, func, _, ref = case
+    xs = tuple(x.astype(np.float32) if x.dtype.kind == 'f' else x for x in _inputs(case))
+    vs = [Variable(x) for x in xs]
+    ys = _as_tuple(func(*vs))
+    for y, e in zip(ys, _as_tuple(ref(*[x.astype(np.float64) if x.dtype.kind == 'f' else x
+                                          for x in xs]))):
+        assert y.dtype == np.float32, '{} returned {}'.format(name, y.dtype)
+        np.testing.assert_allclose(y.data, e, rtol=1e-5, atol=1e-6)
+    _run_backward(ys, _y_grads(ys, np.random.RandomState(1)))
+    for v in vs:
+        if v.dtype.kind == 'f':
+            assert v.grad is not None and v.grad.dtype == np.float32, name
+            assert v.grad.shape == v.shape
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize('case', CASES, ids=IDS)
+def test_gpu_forward_and_backward(case):
+    check_case_on_gpu(case)
+
+
+def _pos(*shape, low=0.5, high=2.0):
+    return np.random.uniform(low, high, shape)
+
+
+DOUBLE_BACKPROP_CASES = {
+    'erf': (F.erf, lambda: (_pos(2, 3, low=-1.5, high=1.5),)),
+    'erfc': (F.erfc, lambda: (_pos(2, 3, low=-1.5, high=1.5),)),
+    'erfinv': (F.erfinv, lambda: (_pos(2, 3, low=-0.8, high=0.8),)),
+    'erfcinv': (F.erfcinv, lambda: (_pos(2, 3, low=0.2, high=1.8),)),
+    'erfcx': (F.erfcx, lambda: (_pos(2, 3, low=-1.5, high=3),)),
+    'F.ndtr': (F.ndtr, lambda: (_pos(2, 3, low=-2, high=2),)),
+    'F.log_ndtr': (F.log_ndtr, lambda: (_pos(2, 3, low=-5, high=2),)),
+    'F.ndtri': (F.ndtri, lambda: (_pos(2, 3, low=0.1, high=0.9),)),
+    'lgamma': (F.lgamma, lambda: (_pos(2, 3),)),
+    'digamma': (F.digamma, lambda: (_pos(2, 3),)),
+    'polygamma': (lambda x: F.polygamma(np.array(2), x), lambda: (_pos(2, 3),)),
+    'zeta': (lambda q: F.zeta(3., q), lambda: (_pos(2, 3),)),
+}
+
+
+# -- exact values, no scipy needed ------------------------------------------------------
+
+def test_special_function_known_values():
+    assert F.erf(np.array([0.])).data[0] == 0
+    np.testing.assert_allclose(F.erf(np.array([1., -1.])).data, [math.erf(1), -math.erf(1)],
+                               rtol=1e-15)
+    assert F.erfc(np.array([0.])).data[0] == 1
+    np.testing.assert_allclose(F.erfc(np.array([10.])).data, [math.erfc(10.)], rtol=1e-15)
+    assert F.erfinv(np.array([0.])).data[0] == 0
+    np.testing.assert_allclose(F.erfinv(np.array([math.erf(0.3), math.erf(-2.)])).data,
+                               [0.3, -2.], rtol=1e-14)
+    np.testing.assert_allclose(F.erfcinv(np.array([math.erfc(0.3), math.erfc(4.)])).data,
+                               [0.3, 4.], rtol=1e-13)
+    np.testing.assert_array_equal(F.erfinv(np.array([1., -1., 1.5])).data, [np.inf, -np.inf,
+                                                                            np.nan])
+    np.testing.assert_array_equal(F.erfcinv(np.array([0., 2., -0.5])).data, [np.inf, -np.inf,
+                                                                             np.nan])
+    assert F.erfcx(np.array([0.])).data[0] == 1
+    x = np.array([-3., 0.5, 7.9, 8., 8.1, 20.])
+    np.testing.assert_allclose(F.erfcx(x).data,
+                               [math.exp(v * v) * math.erfc(v) for v in x], rtol=2e-13)
+    # far out, erfcx(x) x sqrt(pi) -> 1 - 1/(2x²)
+    np.testing.assert_allclose(F.erfcx(np.array([1e4])).data * 1e4 * math.sqrt(math.pi),
+                               [1 - 0.5e-8], rtol=1e-15)
+    assert F.ndtr(np.array([0.])).data[0] == 0.5
+    np.testing.assert_allclose(F.ndtri(np.array([0.5, 0.975])).data, [0, 1.959963984540054],
+                               atol=1e-15)
+    np.testing.assert_allclose(F.lgamma(np.array([1., 2., 5., 0.5])).data,
+                               [0, 0, math.log(24), 0.5 * math.log(math.pi)], atol=1e-15)
+    np.testing.assert_array_equal(F.lgamma(np.array([0., -2.])).data, [np.inf, np.inf])
+    np.testing.assert_allclose(F.digamma(np.array([1., 0.5, 2.])).data,
+                               [-EULER_GAMMA, -EULER_GAMMA - 2 * math.log(2), 1 - EULER_GAMMA],
+                               rtol=1e-15)
+    d = F.digamma(np.array([0., -1.])).data
+    assert d[0] == -np.inf and np.isnan(d[1])
+    np.testing.assert_allclose(F.zeta(2., np.array([1.])).data, [math.pi ** 2 / 6], rtol=1e-15)
+    np.testing.assert_allclose(F.zeta(4., np.array([1.])).data, [math.pi ** 4 / 90], rtol=1e-15)
+    np.testing.assert_allclose(F.zeta(2., np.array([0.5])).data, [math.pi ** 2 / 2], rtol=1e-15)
+    np.testing.assert_allclose(F.zeta(2., np.array([3.])).data,
+                               [math.pi ** 2 / 6 - 1 - 0.25], rtol=1e-15)
+    assert F.zeta(1., np.array([2.])).data[0] == np.inf
+    assert np.isnan(F.zeta(0.5, np.array([2.])).data[0])
+    # psi'(1) = zeta(2) = pi²/6, psi''(1) = -2 zeta(3)
+    np.testing.assert_allclose(F.polygamma(np.array([1, 2]), np.array([1., 1.])).data,
+                               [math.pi ** 2 / 6, -2 * 1.2020569031595942], rtol=1e-15)
+
+
+def test_special_functions_match_scipy_over_wide_ranges():
+    special = _scipy_special()
+    x = np.array([-30., -8.5, -3.7, -1.5, -0.3, 0., 1e-10, 0.2, 0.5, 1., 2., 9.9, 12., 30., 1e5])
+    for ours, theirs in [(F.erf, special.erf), (F.erfc, special.erfc),
+                         (F.erfcx, special.erfcx), (F.ndtr, special.ndtr),
+                         (F.log_ndtr, special.log_ndtr), (F.lgamma, special.gammaln),
+                         (F.digamma, special.digamma)]:
+        np.testing.assert_allclose(ours(x).data, theirs(x), rtol=2e-13, atol=1e-300)
+    for n in (1, 2, 3, 7):
+        np.testing.assert_allclose(F.polygamma(np.array(n), x).data, special.polygamma(n, x),
+                                   rtol=1e-13)
+    for s in (1.5, 2., 3., 11.):
+        q = x[x > 0]
+        np.testing.assert_allclose(F.zeta(s, q).data, special.zeta(s, q), rtol=1e-13)
+    p = np.array([-1., -0.999999, -0.5, -1e-8, 0., 1e-12, 0.3, 0.9999999999, 1.])
+    np.testing.assert_allclose(F.erfinv(p).data, special.erfinv(p), rtol=1e-14)
+    np.testing.assert_allclose(F.erfcinv(p + 1).data, special.erfcinv(p + 1), rtol=1e-14)
+    np.testing.assert_allclose(F.erfcinv(np.array([1e-300, 1e-20])).data,
+                               special.erfcinv([1e-300, 1e-20]), rtol=1e-14)
+
+
+def test_special_functions_do_not_warn_at_their_edges():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        F.erfcx(np.array([-40., 1e300]))
+        F.digamma(np.array([0., -3., -2.5]))
+        F.zeta(3., np.array([0., -2., 1e-200, np.inf]))
+        F.erfinv(np.array([1., 2.]))
+
+
+def test_special_functions_teach_about_bad_input():
+    with pytest.raises(TypeError, match='float array.*int'):
+        F.erf(np.array([1, 2]))
+    with pytest.raises(TypeError, match='n must be an integer'):
+        F.polygamma(np.array(1.), np.array([1.]))
+    with pytest.raises(ValueError, match='0 or more'):
+        F.polygamma(np.array(-1), np.array([1.]))
+    with pytest.raises(ValueError, match=r'\(3,\).*\(2,\)'):
+        F.polygamma(np.array([1, 1, 1]), np.array([1., 2.]))
+    with pytest.raises(ValueError, match=r'zeta: x of shape \(3,\)'):
+        F.zeta(np.array([2., 3., 4.]), np.array([1., 2.]))
+
+
+def test_polygamma_gives_no_gradient_to_n():
+    n, x = Variable(np.array(1)), Variable(np.array([2.]))
+    F.sum(F.polygamma(n, x)).backward()
+    assert n.grad is None
+    np.testing.assert_allclose(x.grad, F.polygamma(np.array(2), np.array([2.])).data)
+
+
+def test_distributions_use_the_special_functions():
+    from teachgrad.distributions import _functions
+    assert _functions.ndtr is F.ndtr and _functions.ndtri is F.ndtri
+    assert _functions.log_ndtr is F.log_ndtr
+
+
+def test_lgamma_second_derivative_is_trigamma():
+    x = Variable(np.array([3.]))
+    gx, = teachgrad.grad([F.lgamma(x)], [x], enable_double_backprop=True)
+    ggx, = teachgrad.grad([gx], [x])
+    np.testing.assert_allclose(gx.data, [1.5 - EULER_GAMMA], rtol=1e-15)       # psi(3)
+    np.testing.assert_allclose(ggx.data, [math.pi ** 2 / 6 - 1.25], rtol=1e-14)  # psi'(3)
