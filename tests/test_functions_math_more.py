@@ -62,7 +62,63 @@ SPECIAL_CASES = [
      _sp('zeta', 4.)),
 ]
 
-CASES = SPECIAL_CASES
+
+
+def cumprod_ref(x, axis=None):
+    # each running product written out as a product of a slice
+    if axis is None:
+        flat = x.ravel()
+        return np.array([np.prod(flat[:i + 1]) for i in range(flat.size)])
+    moved = np.moveaxis(x, axis, 0)
+    out = np.stack([np.prod(moved[:i + 1], axis=0) for i in range(len(moved))])
+    return np.moveaxis(out, 0, axis)
+
+
+def along_ref(x, y, axis):
+    return y.reshape((1,) * axis + y.shape + (1,) * (x.ndim - axis - y.ndim))
+
+
+WITH_ZEROS = CONST([[0.5, 0., -2.], [1.5, 0.8, 0.], [0., 0., 1.2]])
+
+MORE_CASES = [
+    ('arctanh', F.arctanh, [U(2, 3, low=-0.8, high=0.8)], np.arctanh),
+    ('arctan2', F.arctan2, [U(2, 3), U(2, 3)], np.arctan2),
+    ('arctan2_broadcast', F.arctan2, [U(2, 3), POS(3)], np.arctan2),
+    ('fmod', F.fmod, [CONST([[5.3, -5.3, 0.7], [2.9, -0.4, 7.1]]),
+                      CONST([[2.0, 2.0, -0.5], [1.3, 0.3, 2.2]])],
+     lambda x, d: x - np.trunc(x / d) * d),
+    ('fmod_broadcast', F.fmod, [CONST([[5.3, -5.3, 0.7], [2.9, -0.4, 7.1]]), CONST([1.7])],
+     lambda x, d: x - np.trunc(x / d) * d),
+    ('cumprod', F.cumprod, [U(2, 3)], cumprod_ref),
+    ('cumprod_axis1', lambda x: F.cumprod(x, axis=1), [U(2, 4)],
+     lambda x: cumprod_ref(x, 1)),
+    ('cumprod_axis_negative', lambda x: F.cumprod(x, axis=-3), [U(3, 2, 2)],
+     lambda x: cumprod_ref(x, 0)),
+    ('cumprod_zeros', lambda x: F.cumprod(x, axis=0), [WITH_ZEROS],
+     lambda x: cumprod_ref(x, 0)),
+    ('cumprod_zeros_axis1', lambda x: F.cumprod(x, axis=1), [WITH_ZEROS],
+     lambda x: cumprod_ref(x, 1)),
+    ('rollaxis', lambda x: F.rollaxis(x, 2), [U(2, 3, 4)], lambda x: np.rollaxis(x, 2)),
+    ('rollaxis_start', lambda x: F.rollaxis(x, 0, 3), [U(2, 3, 4)],
+     lambda x: np.rollaxis(x, 0, 3)),
+    ('rollaxis_negative', lambda x: F.rollaxis(x, -1, -2), [U(2, 3, 4)],
+     lambda x: np.rollaxis(x, -1, -2)),
+    ('batch_l2_norm_squared', F.batch_l2_norm_squared, [U(3, 2, 2)],
+     lambda x: np.array([sum(v * v for v in row.ravel()) for row in x])),
+    ('batch_l2_norm_squared_1d', F.batch_l2_norm_squared, [U(4)], lambda x: x * x),
+    ('linear_interpolate', F.linear_interpolate, [U(2, 3, low=0, high=1), U(2, 3), U(2, 3)],
+     lambda p, x, y: p * x + (1 - p) * y),
+    ('scale', F.scale, [U(2, 3, 4), U(3)], lambda x, y: x * along_ref(x, y, 1)),
+    ('scale_axis2', lambda x, y: F.scale(x, y, axis=2), [U(2, 3, 4, 2), U(4, 2)],
+     lambda x, y: x * along_ref(x, y, 2)),
+    ('scale_axis0', lambda x, y: F.scale(x, y, axis=0), [U(2, 3), U(2)],
+     lambda x, y: x * y[:, None]),
+    ('bias', F.bias, [U(2, 3, 4), U(3, 4)], lambda x, y: x + along_ref(x, y, 1)),
+    ('bias_axis0', lambda x, y: F.bias(x, y, axis=0), [U(2, 3), U(2)],
+     lambda x, y: x + y[:, None]),
+]
+
+CASES = SPECIAL_CASES + MORE_CASES
 IDS = [case[0] for case in CASES]
 
 
@@ -124,6 +180,19 @@ DOUBLE_BACKPROP_CASES = {
     'digamma': (F.digamma, lambda: (_pos(2, 3),)),
     'polygamma': (lambda x: F.polygamma(np.array(2), x), lambda: (_pos(2, 3),)),
     'zeta': (lambda q: F.zeta(3., q), lambda: (_pos(2, 3),)),
+    'arctanh': (F.arctanh, lambda: (_pos(2, 3, low=-0.7, high=0.7),)),
+    'arctan2': (F.arctan2, lambda: (_pos(2, 3, low=-1, high=1), _pos(3))),
+    'fmod': (F.fmod, lambda: (np.array([[5.3, -5.3, 0.7], [2.9, -0.4, 7.1]]),
+                              np.array([[2.0, 2.0, -0.5], [1.3, 0.3, 2.2]]))),
+    'cumprod': (lambda x: F.cumprod(x, axis=1), lambda: (_pos(2, 4, low=-1, high=1),)),
+    'cumprod_all': (F.cumprod, lambda: (_pos(2, 3, low=-1, high=1),)),
+    'rollaxis': (lambda x: F.rollaxis(x, 2, 1), lambda: (_pos(2, 3, 4, low=-1, high=1),)),
+    'batch_l2_norm_squared': (F.batch_l2_norm_squared,
+                              lambda: (_pos(3, 2, 2, low=-1, high=1),)),
+    'linear_interpolate': (F.linear_interpolate,
+                           lambda: (_pos(2, 3, low=0, high=1), _pos(2, 3), _pos(2, 3))),
+    'scale': (F.scale, lambda: (_pos(2, 3, 2, low=-1, high=1), _pos(3))),
+    'bias': (F.bias, lambda: (_pos(2, 3, 2, low=-1, high=1), _pos(3, 2))),
 }
 
 
@@ -237,3 +306,101 @@ def test_lgamma_second_derivative_is_trigamma():
     ggx, = teachgrad.grad([gx], [x])
     np.testing.assert_allclose(gx.data, [1.5 - EULER_GAMMA], rtol=1e-15)       # psi(3)
     np.testing.assert_allclose(ggx.data, [math.pi ** 2 / 6 - 1.25], rtol=1e-14)  # psi'(3)
+
+
+# -- arctanh ... bias ---------------------------------------------------------------------
+
+def test_math_more_known_values():
+    np.testing.assert_allclose(F.arctanh(np.array([0.5])).data, [0.5 * math.log(3)],
+                               rtol=1e-15)
+    np.testing.assert_allclose(F.arctan2(np.array([1., -1., 0.]), np.array([0., 0., -1.])).data,
+                               [math.pi / 2, -math.pi / 2, math.pi], rtol=1e-15)
+    np.testing.assert_array_equal(F.fmod(np.array([7., -7.]), np.array([3., 3.])).data,
+                                  [1., -1.])
+    y = F.fix(Variable(np.array([-2.7, 2.7, -0.2], np.float32)))
+    assert y.creator is None and y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, [-2., 2., -0.])
+    np.testing.assert_array_equal(F.cumprod(np.arange(1., 6.)).data, [1, 2, 6, 24, 120])
+
+
+def test_cumprod_gradient_with_zeros_is_exact():
+    x = Variable(np.array([2., 0., 3.]))
+    F.sum(F.cumprod(x)).backward()
+    # y = (x0, x0 x1, x0 x1 x2): dy/dx0 = 1 + x1 + x1 x2, dx1 = x0 + x0 x2, dx2 = x0 x1
+    np.testing.assert_array_equal(x.grad, [1., 8., 0.])
+
+
+def test_fmod_gradient_of_the_divisor_is_minus_the_quotient():
+    x, d = Variable(np.array([7.5, -7.5])), Variable(np.array([2., 2.]))
+    F.sum(F.fmod(x, d)).backward()
+    np.testing.assert_array_equal(x.grad, [1., 1.])
+    np.testing.assert_array_equal(d.grad, [-3., 3.])
+
+
+def test_math_more_errors_teach():
+    with pytest.raises(ValueError, match=r'y of shape \(4,\) must match x of shape \(2, 3\)'):
+        F.scale(np.zeros((2, 3)), np.zeros(4))
+    with pytest.raises(ValueError, match='from axis 2'):
+        F.bias(np.zeros((2, 3)), np.zeros(3), axis=2)
+    with pytest.raises(ValueError, match=r'same shape.*\(2,\), \(3,\), \(3,\)'):
+        F.linear_interpolate(np.zeros(2), np.zeros(3), np.zeros(3))
+    with pytest.raises(ValueError, match='do not broadcast'):
+        F.fmod(np.zeros(2), np.ones(3))
+    with pytest.raises(ValueError, match='axis 2 is out of range'):
+        F.cumprod(np.zeros((2, 2)), axis=2)
+    with pytest.raises(TypeError, match='axis must be an int'):
+        F.cumprod(np.zeros(2), axis=1.5)
+    with pytest.raises(ValueError, match='start 4 must be between'):
+        F.rollaxis(np.zeros((2, 3, 4)), 0, 4)
+    with pytest.raises(TypeError, match='float'):
+        F.arctanh(np.array([0, 1]))
+
+
+def test_scale_and_bias_links():
+    s = L.Scale(axis=1, W_shape=(3,), bias_term=True)
+    assert s.W.shape == (3,) and s.W.dtype == np.float32
+    np.testing.assert_array_equal(s.W.data, [1, 1, 1])
+    np.testing.assert_array_equal(s.bias.b.data, [0, 0, 0])
+    assert sorted(n for n, _ in s.namedparams()) == ['/W', '/bias/b']
+    s.W.data[...] = [1., 2., 3.]
+    s.bias.b.data[...] = [0.5, 0., -1.]
+    x = np.ones((2, 3, 2), np.float32)
+    y = s(x)
+    np.testing.assert_array_equal(y.data[1], [[1.5, 1.5], [2., 2.], [2., 2.]])
+    F.sum(y).backward()
+    np.testing.assert_array_equal(s.W.grad, [4., 4., 4.])
+    np.testing.assert_array_equal(s.bias.b.grad, [4., 4., 4.])
+    b = L.Bias(axis=0)
+    assert not hasattr(b, 'b') and list(b.params()) == []
+    np.testing.assert_array_equal(b(np.zeros((2, 1)), np.array([1., 2.])).data, [[1.], [2.]])
+    unlearned = L.Scale(bias_term=True, bias_shape=(2,))
+    assert [n for n, _ in unlearned.namedparams()] == ['/bias/b']
+    np.testing.assert_array_equal(unlearned(np.ones((1, 2)), np.array([2., 3.])).data, [[2., 3.]])
+
+
+def test_scale_and_bias_links_say_what_they_take():
+    with pytest.raises(ValueError, match='bias_shape'):
+        L.Scale(bias_term=True)
+    with pytest.raises(TypeError, match='takes 1 input'):
+        L.Scale(W_shape=(2,))(np.ones((1, 2)), np.ones(2))
+    with pytest.raises(TypeError, match='takes 2 inputs'):
+        L.Bias()(np.ones((1, 2)))
+    s = L.Scale(W_shape=(2,))
+    with pytest.raises(ValueError, match='must match'):
+        s(np.ones((1, 3)))
+    assert s.W.grad is None
+    assert repr(L.Bias(shape=(2,))) == 'Bias(axis=1, shape=(2,))'
+
+
+def test_scale_link_round_trips_through_npz(tmp_path):
+    from teachgrad import serializers
+    s = L.Scale(W_shape=(3,), bias_term=True)
+    s.W.data[...] = [1., 2., 3.]
+    s.bias.b.data[...] = [4., 5., 6.]
+    serializers.save_npz(str(tmp_path / 's.npz'), s)
+    with np.load(str(tmp_path / 's.npz'), allow_pickle=False) as f:
+        assert sorted(f.files) == ['W', 'bias/b']
+    t = L.Scale(W_shape=(3,), bias_term=True)
+    serializers.load_npz(str(tmp_path / 's.npz'), t)
+    np.testing.assert_array_equal(t.W.data, s.W.data)
+    np.testing.assert_array_equal(t.bias.b.data, s.bias.b.data)

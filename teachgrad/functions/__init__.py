@@ -77,6 +77,9 @@ pass
 from teachgrad.functions.special import (  # NOQA
     erf, erfc, erfinv, erfcinv, erfcx, ndtr, log_ndtr, ndtri, lgamma, digamma, polygamma,
     zeta)
+from teachgrad.functions.math_more import (  # NOQA
+    arctanh, arctan2, fmod, fix, cumprod, rollaxis, batch_l2_norm_squared,
+    linear_interpolate, scale, bias)
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
 pass
 

@@ -23,6 +23,6 @@ from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution
 # Normalization layers.
 pass
 # Scale and Bias.
-pass
+from teachgrad.links.scale_bias import Scale, Bias  # NOQA
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
 pass

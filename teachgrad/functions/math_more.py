@@ -1,0 +1,344 @@
+"""The rest of Chainer's elementwise math and a few array helpers: arctanh, arctan2,
+fmod, fix, cumprod, rollaxis, batch_l2_norm_squared, linear_interpolate, and the
+broadcasting product and sum ``scale`` and ``bias`` (what L.Scale and L.Bias call).
+
+>>> import numpy as np
+>>> from teachgrad import Variable
+>>> x = Variable(np.array([1., 2., 3.]))
+>>> y = cumprod(x)
+>>> y.data
+array([1., 2., 6.])
+>>> y.grad = np.ones(3)
+>>> y.backward()
+>>> x.grad          # d(x0 + x0 x1 + x0 x1 x2)/dx = (1 + x1 + x1 x2, x0 + x0 x2, x0 x1)
+array([9., 4., 2.])
+"""
+import numpy
+
+from teachgrad import backend
+from teachgrad.function_node import FunctionNode
+from teachgrad.functions import _ops as ops
+from teachgrad.functions.math import _no_gradient
+from teachgrad.utils import sum_to as _sum_to
+
+_ROUNDED = (numpy.dtype(numpy.float16), numpy.dtype(numpy.float32))
+
+
+def _via_float64(f, *xs):
+    """``f`` of numpy arrays in float64, rounded once to their dtype, so float32 results
+    carry the same digits on every processor (cupy arrays go straight to ``f``)."""
+    dtype = numpy.result_type(*xs)
+    if all(isinstance(x, numpy.ndarray) for x in xs) and dtype in _ROUNDED:
+        return numpy.asarray(f(*(x.astype(numpy.float64) for x in xs))).astype(dtype)
+    return backend.get_array_module(*xs).asarray(f(*xs))
+
+
+def _check_float(name, *xs):
+    for x in xs:
+        if x.dtype.kind != 'f':
+            raise TypeError('{}: the inputs must be float arrays, but got dtype {} (shape '
+                            '{}); convert with x.astype(numpy.float32)'.format(
+                                name, x.dtype, x.shape))
+
+
+def _check_same_shape(name, names, xs):
+    if len({x.shape for x in xs}) > 1:
+        raise ValueError('{}: {} must have the same shape, but got {}'.format(
+            name, ', '.join(names), ', '.join(str(x.shape) for x in xs)))
+
+
+def _check_broadcast(name, a, b):
+    try:
+        return numpy.broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise ValueError('{}: shapes {} and {} do not broadcast together; make them equal or '
+                         'give one of them 1 where they differ'.format(
+                             name, a.shape, b.shape)) from None
+
+
+class Arctanh(FunctionNode):
+    double_backprop = True
+    label = 'arctanh'
+    chain_rule = ('{gy} / (1 - {0}²)',)
+
+    def forward(self, x):
+        _check_float('arctanh', x)
+        self.x = x
+        return _via_float64(backend.get_array_module(x).arctanh, x)
+
+    def backward(self, gy):
+        return gy / (1 - self.x * self.x)
+
+
+def arctanh(x):
+    """Elementwise inverse hyperbolic tangent, for -1 < x < 1.
+
+    >>> import numpy as np
+    >>> arctanh(np.array([0., 0.5])).data          # log 3 / 2 = 0.549...
+    array([0.        , 0.54930614])
+    """
+    return Arctanh().apply((x,))[0]
+
+
+class Arctan2(FunctionNode):
+    double_backprop = True
+    label = 'arctan2'
+    chain_rule = ('{1} / ({0}² + {1}²) · {gy}', '-{0} / ({0}² + {1}²) · {gy}')
+
+    def forward(self, x1, x2):
+        _check_float('arctan2', x1, x2)
+        _check_broadcast('arctan2', x1, x2)
+        self.x1, self.x2 = x1, x2
+        return _via_float64(backend.get_array_module(x1).arctan2, x1, x2)
+
+    def backward(self, gy):
+        # the angle of the point (x2, x1): d/dx1 = x2 / r², d/dx2 = -x1 / r²
+        x1, x2 = self.x1, self.x2
+        r2 = x1 * x1 + x2 * x2
+        return (_sum_to(gy * x2 / r2, self.inputs[0].shape),
+                _sum_to(-gy * x1 / r2, self.inputs[1].shape))
+
+
+def arctan2(x1, x2):
+    """Elementwise angle of the point (x2, x1) in radians, in [-pi, pi] (the arctangent
+    of x1 / x2 in the right quadrant).
+
+    >>> import numpy as np
+    >>> arctan2(np.array([1., 1.]), np.array([1., -1.])).data * 4 / np.pi
+    array([1., 3.])
+    """
+    return Arctan2().apply((x1, x2))[0]
+
+
+class Fmod(FunctionNode):
+    double_backprop = True
+    label = 'fmod'
+    chain_rule = ('{gy}', '-fix({0} / {1}) · {gy}')
+
+    def forward(self, x, divisor):
+        _check_float('fmod', x, divisor)
+        _check_broadcast('fmod', x, divisor)
+        xp = backend.get_array_module(x)
+        self.quotient = xp.fix(x / divisor)          # a step function: a constant here
+        return xp.asarray(xp.fmod(x, divisor))
+
+    def backward(self, gy):
+        # fmod(x, d) = x - fix(x / d) · d, with fix(x / d) flat between its jumps
+        return (_sum_to(gy, self.inputs[0].shape),
+                _sum_to(-gy * self.quotient, self.inputs[1].shape))
+
+
+def fmod(x, divisor):
+    """Elementwise remainder of ``x / divisor`` that has the sign of ``x`` (C's fmod).
+
+    >>> import numpy as np
+    >>> fmod(np.array([5.5, -5.5]), np.array([2., 2.])).data
+    array([ 1.5, -1.5])
+    """
+    return Fmod().apply((x, divisor))[0]
+
+
+def fix(x):
+    """Elementwise round towards zero; no gradient (the result is cut from the graph).
+
+    >>> import numpy as np
+    >>> fix(np.array([-1.5, 1.5])).data
+    array([-1.,  1.])
+    """
+    return _no_gradient(x, 'fix')
+
+
+class Cumprod(FunctionNode):
+    double_backprop = True
+    label = 'cumprod'
+    chain_rule = ('gx_i = y_(i-1) · (gy_i + x_(i+1) · (gy_(i+1) + x_(i+2) · (...)))',)
+
+    def __init__(self, axis=None):
+        if axis is not None and not isinstance(axis, int):
+            raise TypeError('cumprod: axis must be an int or None, but got {!r}'.format(axis))
+        self.axis = axis
+
+    def forward(self, x):
+        _check_float('cumprod', x)
+        if self.axis is not None and not -x.ndim <= self.axis < x.ndim:
+            raise ValueError('cumprod: axis {} is out of range for an input of shape {}'
+                             .format(self.axis, x.shape))
+        self.x = x
+        self.y = y = backend.get_array_module(x).cumprod(x, axis=self.axis)
+        return y
+
+    def backward(self, gy):
+        # y_j = x_0 ... x_j, so x_i's grad is y_(i-1) · S_i with S_i = sum over j >= i of
+        # gy_j x_(i+1) ... x_j, i.e. S_i = gy_i + x_(i+1) S_(i+1) from the end backwards.
+        # No division by x, so zeros in x are fine.
+        x, y = self.x, self.y
+        if self.axis is None:
+            x, axis = ops.reshape(x, (-1,)), 0
+        else:
+            axis = self.axis % x.ndim
+        n = x.shape[axis]
+        if n == 0:
+            return gy
+        xs = ops.split(x, n, axis)
+        ys = ops.split(ops.reshape(y, x.shape), n, axis)
+        gys = ops.split(ops.reshape(gy, x.shape), n, axis)
+        s = gys[-1]
+        gxs = [None] * n
+        for i in range(n - 1, -1, -1):
+            if i < n - 1:
+                s = gys[i] + xs[i + 1] * s
+            gxs[i] = s if i == 0 else ys[i - 1] * s
+        gx = gxs[0] if n == 1 else ops.concatenate(gxs, axis)
+        return ops.reshape(gx, self.inputs[0].shape)
+
+
+def cumprod(x, axis=None):
+    """Running product of the elements along ``axis`` (all of them, flattened, for None).
+
+    >>> import numpy as np
+    >>> cumprod(np.array([[1., 2.], [3., 4.]]), axis=0).data
+    array([[1., 2.],
+           [3., 8.]])
+    """
+    return Cumprod(axis).apply((x,))[0]
+
+
+class Rollaxis(FunctionNode):
+    double_backprop = True
+    label = 'rollaxis'
+    chain_rule = 'gx = gy with the axis rolled back to where it was'
+
+    def __init__(self, axis, start=0):
+        for name, value in (('axis', axis), ('start', start)):
+            if not isinstance(value, (int, numpy.integer)):
+                raise TypeError('rollaxis: {} must be an int, but got {!r}'.format(name, value))
+        self.axis, self.start = int(axis), int(start)
+
+    def forward(self, x):
+        ndim = x.ndim
+        if not -ndim <= self.axis < ndim:
+            raise ValueError('rollaxis: axis {} is out of range for an input of shape {}'
+                             .format(self.axis, x.shape))
+        if not -ndim <= self.start <= ndim:
+            raise ValueError('rollaxis: start {} must be between {} and {} for an input of '
+                             'shape {}'.format(self.start, -ndim, ndim, x.shape))
+        axis, start = self.axis % ndim, self.start + ndim if self.start < 0 else self.start
+        # numpy's rollaxis puts the axis before position start, i.e. at start - 1 when the
+        # axis came from before it
+        self.source, self.destination = axis, start - 1 if start > axis else start
+        return backend.get_array_module(x).moveaxis(x, self.source, self.destination)
+
+    def backward(self, gy):
+        return ops.moveaxis(gy, self.destination, self.source)
+
+
+def rollaxis(x, axis, start=0):
+    """Move axis ``axis`` so that it comes just before position ``start``
+    (``numpy.rollaxis``).
+
+    >>> import numpy as np
+    >>> rollaxis(np.zeros((2, 3, 4)), 2).shape
+    (4, 2, 3)
+    >>> rollaxis(np.zeros((2, 3, 4)), 0, 2).shape
+    (3, 2, 4)
+    """
+    return Rollaxis(axis, start).apply((x,))[0]
+
+
+class BatchL2NormSquared(FunctionNode):
+    double_backprop = True
+    label = 'batch_l2_norm_squared'
+    chain_rule = ('2 · {0} · {gy}',)
+
+    def forward(self, x):
+        _check_float('batch_l2_norm_squared', x)
+        if x.ndim < 1:
+            raise ValueError('batch_l2_norm_squared: x must have a batch axis first, but got '
+                             'a 0-dimensional array; pass x of shape (batch, ...)')
+        self.x = x
+        flat = x.reshape(len(x), -1)
+        return (flat * flat).sum(axis=1)
+
+    def backward(self, gy):
+        x = self.x
+        return ops.reshape(gy, (len(x),) + (1,) * (x.ndim - 1)) * x * 2
+
+
+def batch_l2_norm_squared(x):
+    """The squared length of each sample: x of shape (batch, ...) gives shape (batch,).
+
+    >>> import numpy as np
+    >>> batch_l2_norm_squared(np.array([[3., 4.], [1., 2.]])).data
+    array([25.,  5.])
+    """
+    return BatchL2NormSquared().apply((x,))[0]
+
+
+class LinearInterpolate(FunctionNode):
+    double_backprop = True
+    label = 'linear_interpolate'
+    chain_rule = ('({1} - {2}) · {gy}', '{0} · {gy}', '(1 - {0}) · {gy}')
+
+    def forward(self, p, x, y):
+        _check_float('linear_interpolate', p, x, y)
+        _check_same_shape('linear_interpolate', ('p', 'x', 'y'), (p, x, y))
+        self.p, self.x, self.y = p, x, y
+        return p * x + (1 - p) * y
+
+    def backward(self, gy):
+        p = self.p
+        return gy * (self.x - self.y), gy * p, gy * (1 - p)
+
+
+def linear_interpolate(p, x, y):
+    """Elementwise ``p * x + (1 - p) * y``: x where p is 1, y where p is 0.
+
+    >>> import numpy as np
+    >>> linear_interpolate(np.array([0., 0.25, 1.]), np.array([4., 4., 4.]),
+    ...                    np.array([0., 0., 0.])).data
+    array([0., 1., 4.])
+    """
+    return LinearInterpolate().apply((p, x, y))[0]
+
+
+def _along(name, x, y, axis):
+    """y reshaped so that numpy broadcasting lays it along x's axes axis, axis + 1, ..."""
+    from teachgrad import functions as F
+    x_shape, y_shape = tuple(x.shape), tuple(y.shape)
+    if not isinstance(axis, (int, numpy.integer)) or not 0 <= axis <= len(x_shape) - len(y_shape) \
+            or x_shape[axis:axis + len(y_shape)] != y_shape:
+        raise ValueError(
+            '{0}: y of shape {1} must match x of shape {2} from axis {3} on, i.e. '
+            'x.shape[{3}:{3} + y.ndim] == y.shape; pick the axis of x where y starts'.format(
+                name, y_shape, x_shape, axis))
+    shape = (1,) * axis + y_shape + (1,) * (len(x_shape) - axis - len(y_shape))
+    return F.broadcast_to(F.reshape(y, shape), x_shape)
+
+
+def scale(x, y, axis=1):
+    """Elementwise ``x * y`` with y laid along x's axes from ``axis`` on (Caffe's Scale):
+    x of shape (100, 3, 40, 5, 6) and y of shape (3, 40) with axis=1 multiply as numpy
+    would with y of shape (1, 3, 40, 1, 1).
+
+    >>> import numpy as np
+    >>> x = np.ones((2, 3, 2))
+    >>> scale(x, np.array([1., 2., 3.]), axis=1).data[0]
+    array([[1., 1.],
+           [2., 2.],
+           [3., 3.]])
+    """
+    from teachgrad import functions as F
+    return F.mul(x, _along('scale', x, y, axis))
+
+
+def bias(x, y, axis=1):
+    """Elementwise ``x + y`` with y laid along x's axes from ``axis`` on, as in
+    :func:`scale`.
+
+    >>> import numpy as np
+    >>> bias(np.zeros((2, 3)), np.array([1., 2., 3.])).data
+    array([[1., 2., 3.],
+           [1., 2., 3.]])
+    """
+    from teachgrad import functions as F
+    return F.add(x, _along('bias', x, y, axis))
