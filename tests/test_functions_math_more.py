@@ -118,7 +118,50 @@ MORE_CASES = [
      lambda x, y: x + y[:, None]),
 ]
 
-CASES = SPECIAL_CASES + MORE_CASES
+
+
+def SPD(n):
+    # a well-conditioned symmetric positive definite matrix
+    def make(rng):
+        a = rng.uniform(-1, 1, (n, n))
+        return a @ a.T + n * np.eye(n)
+    return make
+
+
+def WELL_CONDITIONED(*shape):
+    def make(rng):
+        return rng.uniform(-1, 1, shape) + 3 * np.eye(shape[-1])
+    return make
+
+
+def _symmetric_cholesky(a):
+    # the numerical gradient moves a[i, j] alone; through (a + aᵀ) / 2 it moves both halves
+    return F.cholesky((a + F.transpose(a)) * 0.5)
+
+
+def det_ref(a):
+    # Leibniz's formula for 2x2 and 3x3 matrices
+    if a.shape[-1] == 2:
+        return a[..., 0, 0] * a[..., 1, 1] - a[..., 0, 1] * a[..., 1, 0]
+    return sum(s * a[..., 0, i] * a[..., 1, j] * a[..., 2, k] for s, (i, j, k) in
+               [(1, (0, 1, 2)), (1, (1, 2, 0)), (1, (2, 0, 1)),
+                (-1, (2, 1, 0)), (-1, (0, 2, 1)), (-1, (1, 0, 2))])
+
+
+def inv_check_ref(a):
+    return np.linalg.solve(a, np.broadcast_to(np.eye(a.shape[-1]), a.shape))
+
+
+LINALG_CASES = [
+    ('det', F.det, [U(3, 3)], det_ref),
+    ('det_2x2', F.det, [U(2, 2)], det_ref),
+    ('batch_det', F.batch_det, [U(4, 3, 3)], det_ref),
+    ('inv', F.inv, [WELL_CONDITIONED(3, 3)], inv_check_ref),
+    ('batch_inv', F.batch_inv, [WELL_CONDITIONED(2, 3, 3)], inv_check_ref),
+    ('cholesky', _symmetric_cholesky, [SPD(3)], np.linalg.cholesky),
+]
+
+CASES = SPECIAL_CASES + MORE_CASES + LINALG_CASES
 IDS = [case[0] for case in CASES]
 
 
@@ -193,6 +236,11 @@ DOUBLE_BACKPROP_CASES = {
                            lambda: (_pos(2, 3, low=0, high=1), _pos(2, 3), _pos(2, 3))),
     'scale': (F.scale, lambda: (_pos(2, 3, 2, low=-1, high=1), _pos(3))),
     'bias': (F.bias, lambda: (_pos(2, 3, 2, low=-1, high=1), _pos(3, 2))),
+    'det': (F.det, lambda: (_pos(3, 3, low=-1, high=1) + 2 * np.eye(3),)),
+    'batch_det': (F.batch_det, lambda: (_pos(2, 3, 3, low=-1, high=1) + 2 * np.eye(3),)),
+    'inv': (F.inv, lambda: (_pos(3, 3, low=-1, high=1) + 3 * np.eye(3),)),
+    'batch_inv': (F.batch_inv, lambda: (_pos(2, 2, 2, low=-1, high=1) + 3 * np.eye(2),)),
+    'cholesky': (_symmetric_cholesky, lambda: (SPD(3)(np.random),)),
 }
 
 
@@ -404,3 +452,52 @@ def test_scale_link_round_trips_through_npz(tmp_path):
     serializers.load_npz(str(tmp_path / 's.npz'), t)
     np.testing.assert_array_equal(t.W.data, s.W.data)
     np.testing.assert_array_equal(t.bias.b.data, s.bias.b.data)
+
+
+# -- det, inv, cholesky -------------------------------------------------------------------
+
+def test_linalg_known_values():
+    np.testing.assert_allclose(F.det(np.array([[1., 2.], [3., 4.]])).data, -2., rtol=1e-15)
+    assert F.det(np.eye(3, dtype=np.float32)).dtype == np.float32
+    assert F.det(np.array([[1., 2.], [2., 4.]])).data == 0.
+    np.testing.assert_allclose(F.batch_det(np.array([np.eye(2) * 2, np.eye(2) * 3])).data,
+                               [4., 9.])
+    np.testing.assert_allclose(F.inv(np.array([[4., 7.], [2., 6.]])).data,
+                               [[0.6, -0.7], [-0.2, 0.4]], rtol=1e-14)
+    L = F.cholesky(np.array([[4., 12., -16.], [12., 37., -43.], [-16., -43., 98.]])).data
+    np.testing.assert_allclose(L, [[2., 0., 0.], [6., 1., 0.], [-8., 5., 3.]], rtol=1e-14)
+
+
+def test_cholesky_gradient_is_symmetric():
+    a = Variable(SPD(3)(np.random.RandomState(0)))
+    F.sum(F.cholesky(a) * np.arange(9.).reshape(3, 3)).backward()
+    np.testing.assert_allclose(a.grad, a.grad.T, rtol=1e-14)
+
+
+def test_log_det_from_cholesky_has_the_inverse_as_gradient():
+    spd = SPD(3)(np.random.RandomState(1))
+    a = Variable(spd)
+    log_det = 2 * F.sum(F.log(F.diagonal(F.cholesky(a))))
+    np.testing.assert_allclose(log_det.data, np.log(np.linalg.det(spd)), rtol=1e-13)
+    log_det.backward()
+    np.testing.assert_allclose(a.grad, np.linalg.inv(spd), rtol=1e-12)
+
+
+def test_linalg_errors_teach():
+    with pytest.raises(ValueError, match=r'shape \(n, n\).*\(2, 3\)'):
+        F.det(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match='use batch_det'):
+        F.det(np.zeros((2, 3, 3)))
+    with pytest.raises(ValueError, match=r'\(batch, n, n\).*use inv'):
+        F.batch_inv(np.zeros((3, 3)))
+    with pytest.raises(ValueError, match='singular'):
+        F.inv(np.array([[1., 2.], [2., 4.]]))
+    with pytest.raises(ValueError, match='not positive definite'):
+        F.cholesky(np.array([[1., 2.], [2., 1.]]))
+    with pytest.raises(TypeError, match='float'):
+        F.inv(np.eye(2, dtype=np.int32))
+    a = Variable(np.array([[1., 2.], [2., 4.]]))
+    d = F.det(a)
+    with pytest.raises(ValueError, match='singular'):
+        d.backward()
+    assert a.grad is None

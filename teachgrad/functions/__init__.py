@@ -80,6 +80,7 @@ from teachgrad.functions.special import (  # NOQA
 from teachgrad.functions.math_more import (  # NOQA
     arctanh, arctan2, fmod, fix, cumprod, rollaxis, batch_l2_norm_squared,
     linear_interpolate, scale, bias)
+from teachgrad.functions.linalg_more import det, batch_det, inv, batch_inv, cholesky  # NOQA
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
 pass
 
