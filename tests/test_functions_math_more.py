@@ -501,3 +501,117 @@ def test_linalg_errors_teach():
     with pytest.raises(ValueError, match='singular'):
         d.backward()
     assert a.grad is None
+
+
+# -- r2_score and the classification summary ---------------------------------------------
+
+def _summary_by_counting(y, t, label_num, beta, ignore_label):
+    """Precision, recall, F-beta and support of each class, one example at a time."""
+    pred = y.argmax(axis=1).ravel()
+    tp, predicted, support = (np.zeros(label_num) for _ in range(3))
+    for p, true in zip(pred, t.ravel()):
+        if true == ignore_label:
+            continue
+        support[true] += 1
+        if p < label_num:               # a prediction of a class past label_num counts nowhere
+            predicted[p] += 1
+            tp[p] += p == true
+    with np.errstate(invalid='ignore', divide='ignore'):
+        precision, recall = tp / predicted, tp / support
+        fbeta = (1 + beta ** 2) * precision * recall / (beta ** 2 * precision + recall)
+    return precision, recall, fbeta, support
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+@pytest.mark.parametrize('shape, label_num, beta, ignore_label', [
+    ((30, 4), None, 1.0, -1),
+    ((30, 4), 6, 0.5, -1),
+    ((20, 3, 2), 3, 2.0, -1),
+    ((25, 3), 3, 1.0, 1),
+    ((20, 3, 2, 1), 3, 1.0, -1),
+])
+def test_classification_summary_matches_counting(dtype, shape, label_num, beta, ignore_label):
+    rng = np.random.RandomState(3)
+    y = rng.uniform(-1, 1, shape).astype(dtype)
+    t_shape = shape[:1] + tuple(n for n in shape[2:] if n != 1)
+    t = rng.randint(0, 3, t_shape).astype(np.int32)
+    t.flat[::7] = -1 if ignore_label == -1 else t.flat[::7]
+    p, r, f, s = F.classification_summary(y, t, label_num, beta, ignore_label)
+    n = label_num or int(t.max()) + 1
+    expected = _summary_by_counting(y, t, n, beta, ignore_label)
+    for got, want in zip((p, r, f), expected[:3]):
+        assert got.shape == (n,) and got.dtype == dtype
+        np.testing.assert_allclose(got.data, want, rtol=1e-6)
+    np.testing.assert_array_equal(s.data, expected[3])
+    for pair, index in ((F.precision(y, t, label_num, ignore_label), 0),
+                        (F.recall(y, t, label_num, ignore_label), 1)):
+        np.testing.assert_allclose(pair[0].data, expected[index], rtol=1e-6)
+        np.testing.assert_array_equal(pair[1].data, expected[3])
+    f1, support = F.f1_score(y, t, label_num, ignore_label)
+    np.testing.assert_allclose(f1.data, _summary_by_counting(y, t, n, 1.0, ignore_label)[2],
+                               rtol=1e-6)
+    fb, _ = F.fbeta_score(y, t, label_num, beta, ignore_label)
+    np.testing.assert_allclose(fb.data, f.data)
+
+
+def test_classification_summary_known_values_and_no_gradient():
+    y = Variable(np.array([[0.9, 0.1, 0.], [0.2, 0.8, 0.], [0.3, 0.7, 0.], [0.6, 0.4, 0.]]))
+    t = np.array([0, 1, 0, -1], np.int32)
+    p, r, f, s = F.classification_summary(y, t, label_num=3)
+    np.testing.assert_array_equal(p.data, [1., 0.5, np.nan])
+    np.testing.assert_array_equal(r.data, [0.5, 1., np.nan])
+    np.testing.assert_allclose(f.data, [2 / 3, 2 / 3, np.nan])
+    np.testing.assert_array_equal(s.data, [2, 1, 0])
+    F.sum(F.where(np.isnan(p.data), np.zeros(3), p)).backward()
+    assert y.grad is None
+    with pytest.raises(NotImplementedError, match='first-order only'):
+        F.sum(F.where(np.isnan(p.data), np.zeros(3), p) * y[0]).backward(enable_double_backprop=True)
+
+
+def test_classification_summary_errors_teach():
+    y = np.zeros((3, 2))
+    with pytest.raises(ValueError, match=r'must be in \[0, 2\).*\[0, 1, 5\]'):
+        F.classification_summary(y, np.array([0, 5, 1], np.int32), label_num=2)
+    with pytest.raises(ValueError, match=r't should have shape \(3,\)'):
+        F.precision(y, np.array([0, 1], np.int32))
+    with pytest.raises(TypeError, match='integers'):
+        F.recall(y, np.array([0., 1., 1.]))
+    with pytest.raises(ValueError, match='beta must be positive'):
+        F.fbeta_score(y, np.array([0, 1, 1], np.int32), beta=0.)
+    with pytest.raises(ValueError, match='label_num'):
+        F.f1_score(y, np.array([0, 1, 1], np.int32), label_num=0)
+
+
+def r2_by_formula(pred, true):
+    mean = true.mean(axis=0)
+    return 1 - ((pred - true) ** 2).sum(axis=0) / ((true - mean) ** 2).sum(axis=0)
+
+
+@pytest.mark.parametrize('dtype', [np.float32, np.float64])
+def test_r2_score(dtype):
+    rng = np.random.RandomState(0)
+    true = rng.uniform(-1, 1, (10, 3)).astype(dtype)
+    pred = (true + rng.uniform(-0.3, 0.3, (10, 3))).astype(dtype)
+    raw = F.r2_score(pred, true, multioutput='raw_values')
+    assert raw.shape == (3,) and raw.dtype == dtype
+    np.testing.assert_allclose(raw.data, r2_by_formula(pred.astype(np.float64),
+                                                       true.astype(np.float64)), rtol=1e-5)
+    mean = F.r2_score(pred, true)
+    assert mean.shape == () and mean.dtype == dtype
+    np.testing.assert_allclose(mean.data, raw.data.mean(), rtol=1e-6)
+    assert F.r2_score(true, true).data == 1
+    np.testing.assert_array_equal(
+        F.r2_score(np.array([[1., 0.], [2., 1.]]), np.array([[3., 0.], [3., 2.]]),
+                   multioutput='raw_values').data, [0., 0.5])     # a constant column scores 0
+
+
+def test_r2_score_errors_and_no_gradient():
+    with pytest.raises(ValueError, match=r'\(3,\).*\(4,\)'):
+        F.r2_score(np.zeros(3), np.zeros(4))
+    with pytest.raises(ValueError, match='multioutput'):
+        F.r2_score(np.zeros(3), np.zeros(3), multioutput='variance_weighted')
+    with pytest.raises(NotImplementedError, match='sample_weight'):
+        F.r2_score(np.zeros(3), np.zeros(3), sample_weight=np.ones(3))
+    pred = Variable(np.array([1., 2., 4.]))
+    F.r2_score(pred, np.array([1., 2., 3.])).backward()
+    assert pred.grad is None
