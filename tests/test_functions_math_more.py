@@ -161,7 +161,39 @@ LINALG_CASES = [
     ('cholesky', _symmetric_cholesky, [SPD(3)], np.linalg.cholesky),
 ]
 
-CASES = SPECIAL_CASES + MORE_CASES + LINALG_CASES
+
+
+REPEATED = np.array([0, 2, 0, 0])
+
+
+def scatter_add_ref(a, index, b):
+    out = a.copy()
+    for position, value in zip(np.ndindex(*b.shape), b.ravel()):
+        out[index(position)] += value
+    return out
+
+
+def pad_ref(xs, length, padding):
+    out = np.full((len(xs), length) + xs[0].shape[1:], float(padding))
+    for i, x in enumerate(xs):
+        out[i, :len(x)] = x
+    return out
+
+
+ARRAY_CASES = [
+    ('scatter_add', lambda a, b: F.scatter_add(a, REPEATED, b), [U(3, 2), U(4, 2)],
+     lambda a, b: scatter_add_ref(a, lambda p: (REPEATED[p[0]], p[1]), b)),
+    ('scatter_add_columns', lambda a, b: F.scatter_add(a, (slice(None), [1, 1]), b),
+     [U(2, 3), U(2, 2)], lambda a, b: scatter_add_ref(a, lambda p: (p[0], 1), b)),
+    ('scatter_add_slice', lambda a, b: F.scatter_add(a, (Ellipsis, slice(1, 3)), b),
+     [U(2, 4), U(2, 2)], lambda a, b: scatter_add_ref(a, lambda p: (p[0], p[1] + 1), b)),
+    ('pad_sequence', lambda a, b, d: F.pad_sequence([a, b, d]), [U(3, 2), U(1, 2), U(2, 2)],
+     lambda a, b, d: pad_ref([a, b, d], 3, 0)),
+    ('pad_sequence_length', lambda a, b: F.pad_sequence((a, b), length=4, padding=-2.5),
+     [U(3), U(1)], lambda a, b: pad_ref([a, b], 4, -2.5)),
+]
+
+CASES = SPECIAL_CASES + MORE_CASES + LINALG_CASES + ARRAY_CASES
 IDS = [case[0] for case in CASES]
 
 
@@ -241,6 +273,9 @@ DOUBLE_BACKPROP_CASES = {
     'inv': (F.inv, lambda: (_pos(3, 3, low=-1, high=1) + 3 * np.eye(3),)),
     'batch_inv': (F.batch_inv, lambda: (_pos(2, 2, 2, low=-1, high=1) + 3 * np.eye(2),)),
     'cholesky': (_symmetric_cholesky, lambda: (SPD(3)(np.random),)),
+    'scatter_add': (lambda a, b: F.scatter_add(a, REPEATED, b), lambda: (_pos(3, 2), _pos(4, 2))),
+    'pad_sequence': (lambda a, b: F.pad_sequence([a, b], length=3),
+                     lambda: (_pos(2, 2), _pos(1, 2))),
 }
 
 
@@ -615,3 +650,29 @@ def test_r2_score_errors_and_no_gradient():
     pred = Variable(np.array([1., 2., 4.]))
     F.r2_score(pred, np.array([1., 2., 3.])).backward()
     assert pred.grad is None
+
+
+# -- scatter_add, pad_sequence ------------------------------------------------------------
+
+def test_scatter_add_leaves_a_unchanged_and_adds_repeats():
+    a = np.zeros((3,))
+    y = F.scatter_add(a, [0, 0, 2], np.array([1., 2., 3.]))
+    np.testing.assert_array_equal(y.data, [3., 0., 3.])
+    np.testing.assert_array_equal(a, [0., 0., 0.])
+    b = Variable(np.array([1., 2., 3.]))
+    F.sum(F.scatter_add(np.zeros(3), np.array([0, 0, 2]), b) * np.array([1., 10., 100.])).backward()
+    np.testing.assert_array_equal(b.grad, [1., 1., 100.])
+
+
+def test_scatter_add_and_pad_sequence_errors_teach():
+    with pytest.raises(ValueError, match=r'shape of a\[slices\], \(2,\).*\(3,\)'):
+        F.scatter_add(np.zeros(4), slice(0, 2), np.zeros(3))
+    with pytest.raises(ValueError, match='do not fit'):
+        F.scatter_add(np.zeros(4), np.array([5]), np.zeros(1))
+    with pytest.raises(ValueError, match='one Ellipsis'):
+        F.scatter_add(np.zeros((2, 2)), (Ellipsis, Ellipsis), np.zeros((2, 2)))
+    with pytest.raises(ValueError, match=r'length=1 is shorter than the longest array \(2\)'):
+        F.pad_sequence([np.zeros(2), np.zeros(1)], length=1)
+    with pytest.raises(ValueError, match=r'array 1 has shape \(2, 3\)'):
+        F.pad_sequence([np.zeros((2, 2)), np.zeros((2, 3))])
+    assert F.pad_sequence([np.zeros((0, 2)), np.zeros((0, 2))]).shape == (2, 0, 2)

@@ -342,3 +342,117 @@ def bias(x, y, axis=1):
     """
     from teachgrad import functions as F
     return F.add(x, _along('bias', x, y, axis))
+
+
+# -- scatter_add and pad_sequence ---------------------------------------------------------
+
+def _take(x, index):
+    """``x[index]`` of an array, F.get_item of a Variable (for double backprop)."""
+    if ops._is_variable(x):
+        from teachgrad import functions as F
+        return F.get_item(x, index)
+    return x[index]
+
+
+def _as_index(slices):
+    if isinstance(slices, list) and all(isinstance(s, (int, numpy.integer)) for s in slices):
+        return (slices,)                  # a list of ints picks rows, as one index array
+    if isinstance(slices, list):
+        return tuple(slices)
+    return slices if isinstance(slices, tuple) else (slices,)
+
+
+class ScatterAdd(FunctionNode):
+    double_backprop = True
+    label = 'scatter_add'
+    chain_rule = ('{gy}', '{gy}[slices]')
+
+    def __init__(self, slices):
+        self.slices = _as_index(slices)
+        if sum(s is Ellipsis for s in self.slices) > 1:
+            raise ValueError('scatter_add: slices may hold one Ellipsis (...), but hold {}'
+                             .format(sum(s is Ellipsis for s in self.slices)))
+
+    def forward(self, a, b):
+        xp = backend.get_array_module(a)
+        y = a.copy()                          # a itself is never changed
+        try:
+            target = y[self.slices].shape
+        except IndexError as error:
+            raise ValueError('scatter_add: the slices {!r} do not fit a of shape {}: {}'.format(
+                self.slices, a.shape, error)) from None
+        if target != b.shape:
+            raise ValueError('scatter_add: b must have the shape of a[slices], {}, but has shape '
+                             '{} (b is not broadcast)'.format(target, b.shape))
+        if b.dtype != a.dtype:
+            raise TypeError('scatter_add: a and b must have one dtype, but they are {} and {}'
+                            .format(a.dtype, b.dtype))
+        if xp is numpy:
+            numpy.add.at(y, self.slices, b)   # repeated indices add up, unlike y[s] += b
+        else:
+            import cupyx
+            cupyx.scatter_add(y, self.slices, b)
+        return y
+
+    def backward(self, gy):
+        return gy, _take(gy, self.slices)
+
+
+def scatter_add(a, slices, b):
+    """A copy of ``a`` with ``b`` added at ``a[slices]``; an index that repeats adds each
+    time (``numpy.add.at``). ``b`` must have the shape of ``a[slices]``.
+
+    >>> import numpy as np
+    >>> scatter_add(np.zeros(3), np.array([0, 2, 0]), np.array([1., 2., 3.])).data
+    array([4., 0., 2.])
+    """
+    return ScatterAdd(slices).apply((a, b))[0]
+
+
+class PadSequence(FunctionNode):
+    double_backprop = True
+    label = 'pad_sequence'
+    chain_rule = 'gx_i = gy[i, :len(x_i)]'
+
+    def __init__(self, length=None, padding=0):
+        if length is not None and (not isinstance(length, (int, numpy.integer)) or length < 0):
+            raise ValueError('pad_sequence: length must be None or an int >= 0, but got {!r}'
+                             .format(length))
+        self.length, self.padding = length, padding
+
+    def forward(self, *xs):
+        if not xs:
+            raise ValueError('pad_sequence: give at least one array')
+        first = xs[0]
+        for i, x in enumerate(xs):
+            if x.ndim == 0 or x.shape[1:] != first.shape[1:] or x.dtype != first.dtype:
+                raise ValueError(
+                    'pad_sequence: every array needs a length axis first and the same other '
+                    'axes and dtype as the first ({}, {}), but array {} has shape {} and dtype '
+                    '{}'.format(first.shape, first.dtype, i, x.shape, x.dtype))
+        longest = max(len(x) for x in xs)
+        length = longest if self.length is None else self.length
+        if longest > length:
+            raise ValueError('pad_sequence: length={} is shorter than the longest array ({}); '
+                             'give a larger length or None'.format(length, longest))
+        xp = backend.get_array_module(first)
+        y = xp.full((len(xs), length) + first.shape[1:], self.padding, dtype=first.dtype)
+        for i, x in enumerate(xs):
+            y[i, :len(x)] = x
+        return y
+
+    def backward(self, gy):
+        return tuple(_take(gy, (i, slice(0, node.shape[0])))
+                     for i, node in enumerate(self.inputs))
+
+
+def pad_sequence(xs, length=None, padding=0):
+    """Stack arrays of different lengths into one of shape (len(xs), length, ...), each
+    padded at its end with ``padding``; ``length`` None means the longest one's.
+
+    >>> import numpy as np
+    >>> pad_sequence([np.array([1., 2., 3.]), np.array([4.])], padding=-1).data
+    array([[ 1.,  2.,  3.],
+           [ 4., -1., -1.]])
+    """
+    return PadSequence(length, padding).apply(tuple(xs))[0]
