@@ -193,7 +193,67 @@ ARRAY_CASES = [
      [U(3), U(1)], lambda a, b: pad_ref([a, b], 4, -2.5)),
 ]
 
-CASES = SPECIAL_CASES + MORE_CASES + LINALG_CASES + ARRAY_CASES
+
+
+def resize_ref(x, out_shape, mode='bilinear', align_corners=True):
+    # pixel by pixel: where each output pixel falls in the input, then its neighbours
+    n, c, h, w = x.shape
+    out_h, out_w = out_shape
+
+    def source(i, out_n, in_n):
+        if mode == 'nearest':
+            return min(math.floor(i * in_n / out_n), in_n - 1)
+        if align_corners:
+            return i * (in_n - 1) / (out_n - 1) if out_n > 1 else 0.
+        return max((i + 0.5) * in_n / out_n - 0.5, 0.)
+
+    y = np.zeros((n, c, out_h, out_w))
+    for i in range(out_h):
+        for j in range(out_w):
+            v, u = source(i, out_h, h), source(j, out_w, w)
+            v0, u0 = int(v), int(u)
+            v1, u1 = min(v0 + 1, h - 1), min(u0 + 1, w - 1)
+            a, b = v - v0, u - u0
+            y[:, :, i, j] = ((1 - a) * (1 - b) * x[:, :, v0, u0] + (1 - a) * b * x[:, :, v0, u1]
+                             + a * (1 - b) * x[:, :, v1, u0] + a * b * x[:, :, v1, u1])
+    return y
+
+
+def im2col_ref(x, k, s=(1, 1), p=(0, 0), d=(1, 1), cover_all=False):
+    n, c, h, w = x.shape
+    dk = [k[i] + (k[i] - 1) * (d[i] - 1) for i in range(2)]
+    extra = [s[i] - 1 if cover_all else 0 for i in range(2)]
+    out = [(size + 2 * p[i] - dk[i] + extra[i]) // s[i] + 1 for i, size in enumerate((h, w))]
+    padded = np.zeros((n, c, h + 2 * p[0] + s[0], w + 2 * p[1] + s[1]))
+    padded[:, :, p[0]:p[0] + h, p[1]:p[1] + w] = x
+    col = np.zeros((n, c, k[0], k[1], out[0], out[1]))
+    for a in range(k[0]):
+        for b in range(k[1]):
+            for i in range(out[0]):
+                for j in range(out[1]):
+                    col[:, :, a, b, i, j] = padded[:, :, i * s[0] + a * d[0], j * s[1] + b * d[1]]
+    return col.reshape(n, c * k[0] * k[1], out[0], out[1])
+
+
+IMAGE_CASES = [
+    ('resize_images', lambda x: F.resize_images(x, (5, 7)), [U(2, 2, 3, 4)],
+     lambda x: resize_ref(x, (5, 7))),
+    ('resize_images_shrink', lambda x: F.resize_images(x, (2, 3)), [U(1, 2, 5, 4)],
+     lambda x: resize_ref(x, (2, 3))),
+    ('resize_images_unaligned', lambda x: F.resize_images(x, (5, 3), align_corners=False),
+     [U(1, 2, 3, 4)], lambda x: resize_ref(x, (5, 3), align_corners=False)),
+    ('resize_images_nearest', lambda x: F.resize_images(x, (5, 2), mode='nearest'),
+     [U(1, 2, 3, 4)], lambda x: resize_ref(x, (5, 2), mode='nearest')),
+    ('im2col', lambda x: F.im2col(x, 2), [U(2, 2, 3, 4)], lambda x: im2col_ref(x, (2, 2))),
+    ('im2col_stride_pad', lambda x: F.im2col(x, (2, 3), stride=2, pad=(1, 0)), [U(1, 2, 5, 5)],
+     lambda x: im2col_ref(x, (2, 3), (2, 2), (1, 0))),
+    ('im2col_dilate', lambda x: F.im2col(x, 2, dilate=2), [U(1, 1, 5, 4)],
+     lambda x: im2col_ref(x, (2, 2), d=(2, 2))),
+    ('im2col_cover_all', lambda x: F.im2col(x, 3, stride=2, cover_all=True), [U(1, 2, 4, 6)],
+     lambda x: im2col_ref(x, (3, 3), (2, 2), cover_all=True)),
+]
+
+CASES = SPECIAL_CASES + MORE_CASES + LINALG_CASES + ARRAY_CASES + IMAGE_CASES
 IDS = [case[0] for case in CASES]
 
 
@@ -276,6 +336,8 @@ DOUBLE_BACKPROP_CASES = {
     'scatter_add': (lambda a, b: F.scatter_add(a, REPEATED, b), lambda: (_pos(3, 2), _pos(4, 2))),
     'pad_sequence': (lambda a, b: F.pad_sequence([a, b], length=3),
                      lambda: (_pos(2, 2), _pos(1, 2))),
+    'resize_images': (lambda x: F.resize_images(x, (3, 5)), lambda: (_pos(1, 2, 2, 3),)),
+    'im2col': (lambda x: F.im2col(x, 2, stride=2, pad=1), lambda: (_pos(1, 2, 3, 3),)),
 }
 
 
@@ -676,3 +738,29 @@ def test_scatter_add_and_pad_sequence_errors_teach():
     with pytest.raises(ValueError, match=r'array 1 has shape \(2, 3\)'):
         F.pad_sequence([np.zeros((2, 2)), np.zeros((2, 3))])
     assert F.pad_sequence([np.zeros((0, 2)), np.zeros((0, 2))]).shape == (2, 0, 2)
+
+
+# -- resize_images, im2col ----------------------------------------------------------------
+
+def test_resize_images_known_values_and_errors():
+    x = np.arange(4.).reshape(1, 1, 2, 2)               # [[0, 1], [2, 3]]
+    np.testing.assert_allclose(F.resize_images(x, (3, 3)).data[0, 0],
+                               [[0, 0.5, 1], [1, 1.5, 2], [2, 2.5, 3]])
+    np.testing.assert_array_equal(F.resize_images(x, (2, 2)).data, x)
+    assert F.resize_images(x.astype(np.float32), (3, 1)).dtype == np.float32
+    with pytest.raises(ValueError, match='mode'):
+        F.resize_images(x, (3, 3), mode='bicubic')
+    with pytest.raises(ValueError, match=r'\(batch, channels, height, width\).*\(2, 2\)'):
+        F.resize_images(np.zeros((2, 2)), (3, 3))
+    with pytest.raises(ValueError, match='output_shape'):
+        F.resize_images(x, (0, 3))
+
+
+def test_im2col_times_a_filter_is_a_convolution():
+    rng = np.random.RandomState(0)
+    x, W = rng.randn(2, 3, 5, 5), rng.randn(4, 3, 3, 2)
+    col = F.im2col(x, (3, 2), stride=(2, 1), pad=1)
+    y = np.einsum('nkhw,ok->nohw', col.data, W.reshape(4, -1))
+    np.testing.assert_allclose(y, F.convolution_2d(x, W, stride=(2, 1), pad=1).data, rtol=1e-12)
+    with pytest.raises(ValueError, match='does not fit'):
+        F.im2col(np.zeros((1, 1, 2, 2)), 3)

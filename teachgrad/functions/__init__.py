@@ -79,7 +79,7 @@ from teachgrad.functions.special import (  # NOQA
     zeta)
 from teachgrad.functions.math_more import (  # NOQA
     arctanh, arctan2, fmod, fix, cumprod, rollaxis, batch_l2_norm_squared,
-    linear_interpolate, scale, bias, scatter_add, pad_sequence)
+    linear_interpolate, scale, bias, scatter_add, pad_sequence, resize_images, im2col)
 from teachgrad.functions.linalg_more import det, batch_det, inv, batch_inv, cholesky  # NOQA
 from teachgrad.functions.evaluation_more import (  # NOQA
     r2_score, precision, recall, fbeta_score, f1_score, classification_summary)

@@ -456,3 +456,153 @@ def pad_sequence(xs, length=None, padding=0):
            [ 4., -1., -1.]])
     """
     return PadSequence(length, padding).apply(tuple(xs))[0]
+
+
+# -- resize_images and im2col -------------------------------------------------------------
+
+def _interpolation_matrix(out_size, in_size, mode, align_corners, xp, dtype):
+    """The (out_size, in_size) matrix M with ``M @ column`` the resized column: each
+    row holds the weights (1 - w, w) of the two input pixels an output pixel lies
+    between (one weight 1 for 'nearest')."""
+    out_index = numpy.arange(out_size, dtype=numpy.float64)
+    if mode == 'nearest':
+        where = numpy.minimum(numpy.floor(out_index * (in_size / out_size)), in_size - 1)
+    elif align_corners:                   # the first and last pixels line up
+        where = numpy.linspace(0, in_size - 1, num=out_size)
+    else:                                 # pixel centres line up, as OpenCV does
+        where = numpy.maximum((out_index + 0.5) * (in_size / out_size) - 0.5, 0)
+    weight, left = numpy.modf(where)
+    left = left.astype(numpy.intp)
+    right = numpy.minimum(left + 1, in_size - 1)
+    matrix = numpy.zeros((out_size, in_size))
+    rows = numpy.arange(out_size)
+    numpy.add.at(matrix, (rows, left), 1 - weight)
+    numpy.add.at(matrix, (rows, right), weight)
+    return xp.asarray(matrix, dtype=dtype)
+
+
+class ResizeImages(FunctionNode):
+    double_backprop = True
+    label = 'resize_images'
+    chain_rule = 'gx = Mhᵀ @ gy @ Mw, the interpolation weights sent back'
+
+    def __init__(self, output_shape, mode='bilinear', align_corners=True):
+        if mode not in ('bilinear', 'nearest'):
+            raise ValueError("resize_images: mode must be 'bilinear' or 'nearest', but got "
+                             '{!r}'.format(mode))
+        if len(tuple(output_shape)) != 2 or any(int(n) < 1 for n in output_shape):
+            raise ValueError('resize_images: output_shape must be (height, width) with both at '
+                             'least 1, but got {!r}'.format(output_shape))
+        self.output_shape = tuple(int(n) for n in output_shape)
+        self.mode, self.align_corners = mode, align_corners
+
+    def forward(self, x):
+        if x.ndim != 4:
+            raise ValueError('resize_images: x must be images of shape (batch, channels, '
+                             'height, width), but has shape {}'.format(x.shape))
+        _check_float('resize_images', x)
+        xp = backend.get_array_module(x)
+        (out_h, out_w), (h, w) = self.output_shape, x.shape[2:]
+        # A resize works on each axis alone: rows by one matrix, columns by another.
+        self.mh = _interpolation_matrix(out_h, h, self.mode, self.align_corners, xp, x.dtype)
+        self.mw = _interpolation_matrix(out_w, w, self.mode, self.align_corners, xp, x.dtype)
+        return xp.asarray(self.mh @ x @ self.mw.T)
+
+    def backward(self, gy):
+        return ops.matmul(ops.matmul(self.mh.T, gy), self.mw)
+
+
+def resize_images(x, output_shape, *, mode='bilinear', align_corners=True):
+    """Resize images of shape (batch, channels, height, width) to ``output_shape``
+    (height, width), by 'bilinear' interpolation or the 'nearest' pixel; with
+    ``align_corners`` the corner pixels of input and output coincide.
+
+    >>> import numpy as np
+    >>> x = np.array([[[[0., 3.]]]])                 # one image, one row of two pixels
+    >>> resize_images(x, (1, 4)).data
+    array([[[[0., 1., 2., 3.]]]])
+    >>> resize_images(x, (1, 4), mode='nearest').data
+    array([[[[0., 0., 3., 3.]]]])
+    """
+    return ResizeImages(output_shape, mode, align_corners).apply((x,))[0]
+
+
+def _im2col_settings(ksize, stride, pad, dilate):
+    from teachgrad.functions.convolution_nd import _tuple
+    return tuple(_tuple(v, 2, name) for v, name in
+                 ((ksize, 'ksize'), (stride, 'stride'), (pad, 'pad'), (dilate, 'dilate')))
+
+
+class Im2Col(FunctionNode):
+    double_backprop = True
+    label = 'im2col'
+    chain_rule = 'gx = each patch of gy added back where it was taken from (col2im)'
+
+    def __init__(self, ksize, stride=1, pad=0, cover_all=False, dilate=1):
+        self.ksize, self.stride, self.pad, self.dilate = _im2col_settings(
+            ksize, stride, pad, dilate)
+        self.cover_all = cover_all
+
+    def forward(self, x):
+        from teachgrad.functions.convolution_nd import get_conv_outsize, im2col_nd
+        if x.ndim != 4:
+            raise ValueError('im2col: x must be images of shape (batch, channels, height, '
+                             'width), but has shape {}'.format(x.shape))
+        outs = tuple(get_conv_outsize(n, k, s, p, self.cover_all, d) for n, k, s, p, d in
+                     zip(x.shape[2:], self.ksize, self.stride, self.pad, self.dilate))
+        if min(outs) <= 0:
+            raise ValueError('im2col: a {} window (pad {}, dilate {}) does not fit in images of '
+                             'size {}'.format(self.ksize, self.pad, self.dilate, x.shape[2:]))
+        self.image_size, self.outs = x.shape[2:], outs
+        col = im2col_nd(x, self.ksize, self.stride, self.pad, self.dilate, outs)
+        n, c = x.shape[:2]
+        return col.reshape((n, c * self.ksize[0] * self.ksize[1]) + outs)
+
+    def backward(self, gy):
+        return _col2im(gy, self)
+
+
+class Col2Im(FunctionNode):
+    """The backward of im2col, as a function of its own so it differentiates again."""
+    double_backprop = True
+    label = 'col2im'
+    chain_rule = 'gx = im2col(gy), the patches taken again'
+
+    def __init__(self, settings):
+        self.settings = settings
+
+    def forward(self, col):
+        from teachgrad.functions.convolution_nd import col2im_nd
+        s = self.settings
+        n = col.shape[0]
+        col = col.reshape((n, -1) + s.ksize + s.outs)
+        return col2im_nd(col, s.stride, s.pad, s.dilate, s.image_size)
+
+    def backward(self, gy):
+        s = self.settings
+        return Im2Col(s.ksize, s.stride, s.pad, s.cover_all, s.dilate).apply((gy,))[0] \
+            if ops._is_variable(gy) else Im2Col(s.ksize, s.stride, s.pad, s.cover_all,
+                                                s.dilate).forward(gy)
+
+
+def _col2im(gy, settings):
+    if ops._is_variable(gy):
+        return Col2Im(settings).apply((gy,))[0]
+    return Col2Im(settings).forward(gy)
+
+
+def im2col(x, ksize, stride=1, pad=0, cover_all=False, dilate=1):
+    """The patches a 2-D convolution multiplies by its filter: images (N, C, H, W) give
+    (N, C * kh * kw, out_h, out_w), the channel axis holding each patch (channel by
+    channel, then row by row); ``ksize``, ``stride``, ``pad`` and ``dilate`` are ints
+    or (height, width) pairs.
+
+    >>> import numpy as np
+    >>> x = np.arange(9.).reshape(1, 1, 3, 3)
+    >>> col = im2col(x, 2)
+    >>> col.shape
+    (1, 4, 2, 2)
+    >>> col.data[0, :, 0, 0]                          # the top-left 2x2 patch
+    array([0., 1., 3., 4.])
+    """
+    return Im2Col(ksize, stride, pad, cover_all, dilate).apply((x,))[0]
