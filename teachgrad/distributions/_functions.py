@@ -2,7 +2,6 @@
 from teachgrad import backend
 from teachgrad.functions import _ufuncs
 from teachgrad.function_node import FunctionNode
-from teachgrad.functions import _ops as ops
 
 
 class Log1pExp(FunctionNode):

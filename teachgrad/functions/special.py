@@ -493,8 +493,9 @@ def _zeta_cpu(s, q):
 def _zeta_array(s, q):
     if backend.get_array_module(q) is numpy:
         return _zeta_cpu(s, q)
+    import cupy
     import cupyx.scipy.special
-    return cupyx.scipy.special.zeta(s, q)
+    return cupyx.scipy.special.zeta(cupy.asarray(s, dtype=q.dtype), q)
 
 
 def _polygamma_array(n, x):
@@ -522,16 +523,16 @@ def _digamma_of(x):
 def _polygamma_of(n, x):
     if _is_variable(x):
         return polygamma(n, x)
-    return xp_cast(_polygamma_array(n, x.astype(numpy.float64)), x)
+    return _cast_like(_polygamma_array(n, x.astype(numpy.float64)), x)
 
 
 def _zeta_of(s, q):
     if _is_variable(q):
         return zeta(s, q)
-    return xp_cast(_zeta_array(s, q.astype(numpy.float64)), q)
+    return _cast_like(_zeta_array(s, q.astype(numpy.float64)), q)
 
 
-def xp_cast(y, like):
+def _cast_like(y, like):
     return backend.get_array_module(like).asarray(y, dtype=like.dtype)
 
 
@@ -606,7 +607,7 @@ class PolyGamma(FunctionNode):
             raise ValueError('polygamma: n must be 0 or more, but got {}'.format(n))
         self.order = n.copy()             # a constant of the derivative, kept as an array
         self.x = x
-        return xp_cast(_polygamma_array(n, x.astype(numpy.float64)), x)
+        return _cast_like(_polygamma_array(n, x.astype(numpy.float64)), x)
 
     def backward(self, gy):
         higher = backend.get_array_module(self.order).asarray(self.order + 1)
@@ -639,7 +640,7 @@ class Zeta(FunctionNode):
             raise ValueError('zeta: x of shape {} must broadcast to the shape of q {}'
                              .format(shape, q.shape))
         self.q = q
-        return xp_cast(_zeta_array(self.s, q.astype(numpy.float64)), q)
+        return _cast_like(_zeta_array(self.s, q.astype(numpy.float64)), q)
 
     def backward(self, gy):
         # d/dq sum (q + k)^-x = -x sum (q + k)^-(x+1)
