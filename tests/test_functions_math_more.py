@@ -386,6 +386,8 @@ def test_special_function_known_values():
     # psi'(1) = zeta(2) = pi²/6, psi''(1) = -2 zeta(3)
     np.testing.assert_allclose(F.polygamma(np.array([1, 2]), np.array([1., 1.])).data,
                                [math.pi ** 2 / 6, -2 * 1.2020569031595942], rtol=1e-15)
+    # past 170! the factorial overflows: psi^(200)(1/2) = -200! zeta(201, 1/2) is -inf
+    assert F.polygamma(np.array(200), np.array([0.5])).data[0] == -np.inf
 
 
 def test_special_functions_match_scipy_over_wide_ranges():

@@ -498,6 +498,10 @@ def _zeta_array(s, q):
     return cupyx.scipy.special.zeta(cupy.asarray(s, dtype=q.dtype), q)
 
 
+def _factorial(k):
+    return float(math.factorial(int(k))) if k <= 170 else math.inf    # 171! overflows a float
+
+
 def _polygamma_array(n, x):
     """psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x) for n >= 1, digamma for n = 0."""
     xp = backend.get_array_module(x)
@@ -507,7 +511,7 @@ def _polygamma_array(n, x):
         return cupyx.scipy.special.polygamma(n, x)
     n64 = n.astype(numpy.float64)
     sign = xp.where(n % 2 == 1, 1., -1.)
-    factorial = _elementwise(lambda k: float(math.factorial(int(k))))(n64)
+    factorial = _elementwise(_factorial)(n64)
     with numpy.errstate(invalid='ignore'):
         higher = sign * factorial * _zeta_cpu(n64 + 1., x)
     return xp.where(n == 0, _digamma_cpu(x), higher)
