@@ -79,7 +79,15 @@ from teachgrad.functions.pooling_nd import (  # NOQA
     max_pooling_nd, max_pooling_1d, max_pooling_3d, average_pooling_nd, average_pooling_1d,
     average_pooling_3d, unpooling_nd, unpooling_1d, unpooling_3d, spatial_pyramid_pooling_2d)
 # Special functions and the rest of the math.
-pass
+from teachgrad.functions.special import (  # NOQA
+    erf, erfc, erfinv, erfcinv, erfcx, ndtr, log_ndtr, ndtri, lgamma, digamma, polygamma,
+    zeta)
+from teachgrad.functions.math_more import (  # NOQA
+    arctanh, arctan2, fmod, fix, cumprod, rollaxis, batch_l2_norm_squared,
+    linear_interpolate, scale, bias, scatter_add, pad_sequence, resize_images, im2col)
+from teachgrad.functions.linalg_more import det, batch_det, inv, batch_inv, cholesky  # NOQA
+from teachgrad.functions.evaluation_more import (  # NOQA
+    r2_score, precision, recall, fbeta_score, f1_score, classification_summary)
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
 pass
 

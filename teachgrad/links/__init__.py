@@ -24,7 +24,7 @@ from teachgrad.links.deconvolution_2d import Deconvolution2D, DilatedConvolution
 from teachgrad.links.normalization_more import (  # NOQA
     LayerNormalization, GroupNormalization, BatchRenormalization)
 # Scale and Bias.
-pass
+from teachgrad.links.scale_bias import Scale, Bias  # NOQA
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
 pass
 # Image networks trained on ImageNet (their weights come as Chainer's .npz files).
