@@ -76,6 +76,6 @@ pass
 # Special functions and the rest of the math.
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
-pass
+from teachgrad.functions.connection_more import bilinear, depthwise_convolution_2d  # NOQA
 
 install_variable_arithmetics()

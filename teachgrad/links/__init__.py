@@ -25,4 +25,5 @@ pass
 # Scale and Bias.
 pass
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
-pass
+from teachgrad.links.connection_more import (  # NOQA
+    Highway, MLPConvolution2D, Bilinear, DepthwiseConvolution2D)

@@ -1,0 +1,277 @@
+"""More layers and their functions: Highway, MLPConvolution2D, bilinear and
+Bilinear, depthwise_convolution_2d and DepthwiseConvolution2D, the recurrent
+variants (MGU, peephole and zoneout LSTMs, zoneout) and Inception.
+
+Forward values are checked against formulas written here with numpy,
+gradients against numerical ones in float64, and float32 stays float32.
+"""
+import numpy as np
+import pytest
+
+import teachgrad
+import teachgrad.functions as F
+import teachgrad.links as L
+from teachgrad import Variable
+from teachgrad.gradient_check import check_backward
+
+
+def _sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def _rng(seed=0):
+    return np.random.RandomState(seed)
+
+
+DOUBLE_BACKPROP_CASES = {
+    'bilinear': (F.bilinear, lambda: (_rng().randn(3, 2), _rng(1).randn(3, 4),
+                                      _rng(2).randn(2, 4, 5))),
+    'bilinear_with_linear_terms': (
+        F.bilinear, lambda: (_rng().randn(3, 2), _rng(1).randn(3, 4), _rng(2).randn(2, 4, 5),
+                             _rng(3).randn(2, 5), _rng(4).randn(4, 5), _rng(5).randn(5))),
+}
+
+
+# -- Highway --------------------------------------------------------------------
+
+def test_highway_parameters_and_initial_gate_bias():
+    layer = L.Highway(4)
+    assert [p for p, _ in layer.namedparams()] == [
+        '/plain/W', '/plain/b', '/transform/W', '/transform/b']
+    assert layer.plain.W.shape == (4, 4) and layer.transform.W.shape == (4, 4)
+    np.testing.assert_array_equal(layer.transform.b.data, -np.ones(4, np.float32))
+    np.testing.assert_array_equal(layer.plain.b.data, np.zeros(4, np.float32))
+    assert L.Highway(4, nobias=True).plain.b is None
+
+
+def test_highway_forward_matches_the_formula():
+    np.random.seed(0)
+    layer = L.Highway(3, activate=F.tanh)
+    x = np.random.randn(5, 3).astype(np.float32)
+    y = layer(x)
+    Wh, bh = layer.plain.W.data, layer.plain.b.data
+    Wt, bt = layer.transform.W.data, layer.transform.b.data
+    t = _sigmoid(x @ Wt.T + bt)
+    expected = np.tanh(x @ Wh.T + bh) * t + x * (1 - t)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_highway_gradients():
+    np.random.seed(1)
+    layer = L.Highway(3)
+    for p in layer.params():
+        p.data = p.data.astype(np.float64)
+    x = np.random.randn(4, 3) + 0.1
+    check_backward(layer, x, np.random.randn(4, 3), params=tuple(layer.params()), eps=1e-6)
+
+
+def test_highway_input_of_the_wrong_size_says_so():
+    with pytest.raises(ValueError, match=r'shape \(batch, 3\)'):
+        L.Highway(3)(np.zeros((2, 4), np.float32))
+    with pytest.raises(ValueError, match='in_out_size'):
+        L.Highway(0)
+
+
+# -- MLPConvolution2D -------------------------------------------------------------
+
+def test_mlp_convolution_2d_is_convolutions_with_relu_between():
+    np.random.seed(0)
+    block = L.MLPConvolution2D(3, (4, 5, 2), 3, stride=1, pad=1)
+    assert [type(c).__name__ for c in block] == ['Convolution2D'] * 3
+    assert [c.W.shape for c in block] == [(4, 3, 3, 3), (5, 4, 1, 1), (2, 5, 1, 1)]
+    assert [p for p, _ in block.namedparams()][:2] == ['/0/W', '/0/b']
+    x = np.random.randn(2, 3, 4, 4).astype(np.float32)
+    expected = block[2](F.relu(block[1](F.relu(block[0](x))))).data
+    y = block(x)
+    assert y.shape == (2, 2, 4, 4) and y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, expected)
+
+
+def test_mlp_convolution_2d_lazy_form_and_init():
+    block = L.MLPConvolution2D((4, 2), 3, conv_init=1.0, bias_init=0.5)
+    assert block[0].W.data is None and block[1].W.shape == (2, 4, 1, 1)
+    y = block(np.ones((1, 3, 3, 3), np.float32))
+    assert block[0].W.shape == (4, 3, 3, 3)
+    # first conv: 27 ones + 0.5 = 27.5 per channel; second: 4 * 27.5 + 0.5
+    np.testing.assert_array_equal(y.data, np.full((1, 2, 1, 1), 110.5, np.float32))
+
+
+def test_mlp_convolution_2d_activation_and_errors():
+    block = L.MLPConvolution2D(1, (1, 1), 1, activation=lambda x: x * 0, conv_init=1.0)
+    assert float(block(np.ones((1, 1, 1, 1), np.float32)).data.sum()) == 0.0
+    with pytest.raises(ValueError, match='non-empty sequence'):
+        L.MLPConvolution2D(3, (), 3)
+    with pytest.raises(ValueError, match='non-empty sequence'):
+        L.MLPConvolution2D(3, 4, 3)
+
+
+# -- bilinear ---------------------------------------------------------------------
+
+def _bilinear_ref(e1, e2, W, V1=None, V2=None, b=None):
+    n = len(e1)
+    e1, e2 = e1.reshape(n, -1), e2.reshape(n, -1)
+    y = np.zeros((n, W.shape[2]))
+    for i in range(n):
+        for j in range(W.shape[0]):
+            for k in range(W.shape[1]):
+                y[i] += e1[i, j] * e2[i, k] * W[j, k]
+    if V1 is not None:
+        y += e1 @ V1 + e2 @ V2 + b
+    return y
+
+
+def test_bilinear_forward_and_gradients():
+    rng = _rng(0)
+    e1, e2, W = rng.randn(3, 2), rng.randn(3, 4), rng.randn(2, 4, 5)
+    V1, V2, b = rng.randn(2, 5), rng.randn(4, 5), rng.randn(5)
+    np.testing.assert_allclose(F.bilinear(e1, e2, W).data, _bilinear_ref(e1, e2, W),
+                               rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(F.bilinear(e1, e2, W, V1, V2, b).data,
+                               _bilinear_ref(e1, e2, W, V1, V2, b), rtol=1e-12, atol=1e-12)
+    check_backward(F.bilinear, (e1, e2, W), rng.randn(3, 5))
+    check_backward(F.bilinear, (e1, e2, W, V1, V2, b), rng.randn(3, 5))
+
+
+def test_bilinear_flattens_examples_and_keeps_float32():
+    rng = _rng(1)
+    e1 = rng.randn(2, 2, 3).astype(np.float32)
+    e2 = rng.randn(2, 2).astype(np.float32)
+    W = rng.randn(6, 2, 3).astype(np.float32)
+    y = F.bilinear(e1, e2, W)
+    assert y.dtype == np.float32 and y.shape == (2, 3)
+    np.testing.assert_allclose(y.data, _bilinear_ref(e1, e2, W), rtol=1e-5)
+    ve1 = Variable(e1)
+    F.sum(F.bilinear(ve1, e2, W)).backward()
+    assert ve1.grad.shape == (2, 2, 3) and ve1.grad.dtype == np.float32
+
+
+def test_bilinear_bad_inputs_say_what_to_fix():
+    e1, e2, W = np.ones((3, 2)), np.ones((3, 4)), np.ones((2, 4, 5))
+    with pytest.raises(ValueError, match='all of V1, V2 and b'):
+        F.bilinear(e1, e2, W, np.ones((2, 5)))
+    with pytest.raises(ValueError, match=r'expects 2 and 4'):
+        F.bilinear(np.ones((3, 3)), e2, W)
+    with pytest.raises(ValueError, match='same batch size'):
+        F.bilinear(e1, np.ones((2, 4)), W)
+    with pytest.raises(ValueError, match='3-d'):
+        F.bilinear(e1, e2, np.ones((2, 4)))
+    with pytest.raises(ValueError, match=r'V2 needs shape \(4, 5\)'):
+        F.bilinear(e1, e2, W, np.ones((2, 5)), np.ones((2, 5)), np.ones(5))
+    with pytest.raises(ValueError, match=r'e1\[None\]'):
+        F.bilinear(np.ones(2), e2, W)
+    with pytest.raises(TypeError, match='same dtype'):
+        F.bilinear(e1.astype(np.float32), e2, W)
+
+
+def test_bilinear_link_parameters_and_initial_values():
+    layer = L.Bilinear(2, 3, 4)
+    assert sorted(p for p, _ in layer.namedparams()) == ['/V1', '/V2', '/W', '/b']
+    assert layer.W.shape == (2, 3, 4) and layer.W.dtype == np.float32
+    np.testing.assert_array_equal(layer.b.data, np.zeros(4, np.float32))
+    layer = L.Bilinear(2, 3, 4, nobias=True, initialW=np.ones((2, 3, 4), np.float32))
+    assert [p for p, _ in layer.namedparams()] == ['/W']
+    y = layer(np.ones((1, 2), np.float32), np.full((1, 3), 2, np.float32))
+    np.testing.assert_array_equal(y.data, np.full((1, 4), 12, np.float32))
+    layer = L.Bilinear(1, 1, 2, initialW=0, initial_bias=(1.0, 2.0, 3.0))
+    y = layer(np.full((1, 1), 2, np.float32), np.full((1, 1), 5, np.float32))
+    np.testing.assert_array_equal(y.data, np.full((1, 2), 2 + 10 + 3, np.float32))
+    assert str(layer) == 'Bilinear(left_size=1, right_size=1, out_size=2, nobias=False)'
+
+
+def test_bilinear_link_bad_arguments():
+    with pytest.raises(ValueError, match='initial_bias must be None or a tuple'):
+        L.Bilinear(2, 3, 4, initial_bias=1.0)
+    with pytest.raises(ValueError, match=r'initial W has shape \(3, 2, 4\)'):
+        L.Bilinear(2, 3, 4, initialW=np.ones((3, 2, 4), np.float32))
+    with pytest.raises(ValueError, match='out_size'):
+        L.Bilinear(2, 3, 0)
+
+
+def test_bilinear_link_gradients():
+    np.random.seed(2)
+    layer = L.Bilinear(2, 3, 2)
+    for p in layer.params():
+        p.data = p.data.astype(np.float64)
+    check_backward(layer, (np.random.randn(4, 2), np.random.randn(4, 3)),
+                   np.random.randn(4, 2), params=tuple(layer.params()), eps=1e-6)
+
+
+# -- depthwise convolution --------------------------------------------------------
+
+def _depthwise_ref(x, W, b, stride, pad):
+    m, c_in, kh, kw = W.shape
+    n, _, h, w = x.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (w + 2 * pad - kw) // stride + 1
+    y = np.zeros((n, c_in * m, oh, ow))
+    for c in range(c_in):
+        for j in range(m):
+            for i in range(oh):
+                for k in range(ow):
+                    patch = xp[:, c, i * stride:i * stride + kh, k * stride:k * stride + kw]
+                    y[:, c * m + j, i, k] = (patch * W[j, c]).sum(axis=(1, 2))
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y
+
+
+@pytest.mark.parametrize('stride,pad', [(1, 0), (2, 1)])
+def test_depthwise_convolution_2d_forward_and_gradients(stride, pad):
+    rng = _rng(3)
+    x, W, b = rng.randn(2, 3, 5, 5), rng.randn(2, 3, 3, 3), rng.randn(6)
+    y = F.depthwise_convolution_2d(x, W, b, stride, pad)
+    np.testing.assert_allclose(y.data, _depthwise_ref(x, W, b, stride, pad),
+                               rtol=1e-12, atol=1e-12)
+    check_backward(lambda *v: F.depthwise_convolution_2d(*v, stride=stride, pad=pad),
+                   (x, W, b), rng.randn(*y.shape))
+    check_backward(lambda *v: F.depthwise_convolution_2d(*v, stride=stride, pad=pad),
+                   (x, W), rng.randn(*y.shape))
+
+
+def test_depthwise_convolution_2d_float32_and_errors():
+    x, W = np.ones((1, 2, 3, 3), np.float32), np.ones((3, 2, 2, 2), np.float32)
+    y = F.depthwise_convolution_2d(x, W)
+    assert y.dtype == np.float32 and y.shape == (1, 6, 2, 2)
+    with pytest.raises(ValueError, match='x has 3 channels'):
+        F.depthwise_convolution_2d(np.ones((1, 3, 3, 3), np.float32), W)
+    with pytest.raises(ValueError, match=r'b needs shape \(6,\)'):
+        F.depthwise_convolution_2d(x, W, np.ones(2, np.float32))
+    with pytest.raises(ValueError, match='channel_multiplier, in_channels'):
+        F.depthwise_convolution_2d(x[0], W)
+
+
+def test_depthwise_convolution_2d_link():
+    np.random.seed(0)
+    conv = L.DepthwiseConvolution2D(4, 3, 3, stride=1, pad=1)
+    assert conv.W.shape == (3, 4, 3, 3) and conv.b.shape == (12,)
+    np.testing.assert_array_equal(conv.b.data, np.zeros(12, np.float32))
+    # HeNormal(1/sqrt(2)): std sqrt(1 / fan_in), fan_in = 4 * 3 * 3
+    np.random.seed(0)
+    big = L.DepthwiseConvolution2D(50, 40, 3)
+    assert abs(big.W.data.std() - np.sqrt(1 / (50 * 9))) < 0.002
+    x = np.random.randn(2, 4, 5, 5).astype(np.float32)
+    np.testing.assert_allclose(conv(x).data, _depthwise_ref(x, conv.W.data, conv.b.data, 1, 1),
+                               rtol=1e-5, atol=1e-5)
+    assert [p for p, _ in L.DepthwiseConvolution2D(2, 1, 1, nobias=True).namedparams()] == ['/W']
+
+
+def test_depthwise_convolution_2d_link_is_lazy_and_a_failed_first_call_changes_nothing(
+        monkeypatch):
+    import teachgrad.links.connection_more as module
+    conv = L.DepthwiseConvolution2D(None, 2, (1, 2))
+    assert conv.W.data is None and conv.b.data is None
+    with pytest.raises(ValueError, match='For one image'):
+        conv(np.zeros((3, 4, 4), np.float32))
+
+    def fail(*args):
+        raise RuntimeError('the forward failed')
+    with monkeypatch.context() as m:
+        m.setattr(module, 'depthwise_convolution_2d', fail)
+        with pytest.raises(RuntimeError):
+            conv(np.zeros((1, 3, 4, 4), np.float32))
+    assert conv.W.data is None and conv.b.data is None
+    y = conv(np.zeros((1, 3, 4, 4), np.float32))
+    assert y.shape == (1, 6, 4, 3) and conv.W.shape == (2, 3, 1, 2) and conv.b.shape == (6,)
+    assert str(conv) == ('DepthwiseConvolution2D(in_channels=3, channel_multiplier=2, '
+                         'ksize=(1, 2), stride=(1, 1), pad=(0, 0), nobias=False)')
