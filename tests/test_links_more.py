@@ -275,3 +275,229 @@ def test_depthwise_convolution_2d_link_is_lazy_and_a_failed_first_call_changes_n
     assert y.shape == (1, 6, 4, 3) and conv.W.shape == (2, 3, 1, 2) and conv.b.shape == (6,)
     assert str(conv) == ('DepthwiseConvolution2D(in_channels=3, channel_multiplier=2, '
                          'ksize=(1, 2), stride=(1, 1), pad=(0, 0), nobias=False)')
+
+
+# -- recurrent variants -----------------------------------------------------------
+
+def _to_float64(link):
+    for p in link.params():
+        p.data = p.data.astype(np.float64)
+    return link
+
+
+def _lin(layer, x):
+    y = x @ layer.W.data.T
+    return y if layer.b is None else y + layer.b.data
+
+
+def _mgu_ref(mgu, h, x):
+    f = _sigmoid(_lin(mgu.W_f, np.concatenate([h, x], axis=1)))
+    h_bar = np.tanh(_lin(mgu.W_h, np.concatenate([f * h, x], axis=1)))
+    return f * h_bar + (1 - f) * h
+
+
+def _lstm_gates(lstm, h, x):
+    z = _lin(lstm.upward, x) + (0 if h is None else _lin(lstm.lateral, h))
+    z = z.reshape(len(x), lstm.state_size, 4)
+    return [z[:, :, k] for k in range(4)]
+
+
+def test_stateless_mgu_matches_the_formula_and_its_gradients():
+    np.random.seed(0)
+    mgu = L.StatelessMGU(3, 2)
+    assert mgu.W_f.W.shape == (2, 5) and mgu.W_h.W.shape == (2, 5)
+    h, x = np.random.randn(4, 2).astype(np.float32), np.random.randn(4, 3).astype(np.float32)
+    y = mgu(h, x)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, _mgu_ref(mgu, h, x), rtol=1e-5, atol=1e-6)
+    _to_float64(mgu)
+    check_backward(mgu, (np.random.randn(4, 2), np.random.randn(4, 3)), np.random.randn(4, 2),
+                   params=tuple(mgu.params()), eps=1e-6)
+    with pytest.raises(ValueError, match=r'h of shape \(batch, 2\)'):
+        mgu(np.zeros((3, 2)), np.zeros((4, 3)))
+
+
+def test_stateful_mgu_remembers_h_and_starts_from_zeros():
+    np.random.seed(1)
+    mgu = L.StatefulMGU(3, 2)
+    assert mgu._device_state == ('h',)
+    x1, x2 = np.random.randn(2, 4, 3).astype(np.float32)
+    y1, y2 = mgu(x1), mgu(x2)
+    h1 = _mgu_ref(mgu, np.zeros((4, 2), np.float32), x1)
+    np.testing.assert_allclose(y1.data, h1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y2.data, _mgu_ref(mgu, h1, x2), rtol=1e-5, atol=1e-6)
+    assert mgu.h is y2
+    with pytest.raises(ValueError, match='reset_state'):
+        mgu(np.zeros((3, 3), np.float32))
+    assert mgu.h is y2
+    mgu.reset_state()
+    assert mgu.h is None
+    mgu.set_state(Variable(np.ones((1, 2), np.float32)))
+    np.testing.assert_allclose(mgu(x1[:1]).data, _mgu_ref(mgu, np.ones((1, 2)), x1[:1]),
+                               rtol=1e-5, atol=1e-6)
+    with pytest.raises(TypeError, match='Variable'):
+        mgu.set_state(np.ones((1, 2)))
+
+
+def test_stateful_mgu_gradients_through_two_steps():
+    np.random.seed(2)
+    mgu = _to_float64(L.StatefulMGU(2, 3))
+
+    def two_steps(x1, x2):
+        mgu.reset_state()
+        mgu(x1)
+        return mgu(x2)
+    check_backward(two_steps, (np.random.randn(2, 2), np.random.randn(2, 2)),
+                   np.random.randn(2, 3), params=tuple(mgu.params()), eps=1e-6)
+
+
+def _peephole_ref(lstm, c, h, x):
+    a, i, f, o = _lstm_gates(lstm, h, x)
+    i = _sigmoid(i + c @ lstm.peep_i.W.data.T)
+    f = _sigmoid(f + c @ lstm.peep_f.W.data.T)
+    c = np.tanh(a) * i + f * c
+    o = _sigmoid(o + c @ lstm.peep_o.W.data.T)
+    return c, o * np.tanh(c)
+
+
+def test_stateful_peephole_lstm_matches_the_formula():
+    np.random.seed(3)
+    lstm = L.StatefulPeepholeLSTM(3, 2)
+    assert lstm._device_state == ('c', 'h')
+    assert sorted(p for p, _ in lstm.namedparams()) == [
+        '/lateral/W', '/peep_f/W', '/peep_i/W', '/peep_o/W', '/upward/W', '/upward/b']
+    x1, x2 = np.random.randn(2, 4, 3).astype(np.float32)
+    y1, y2 = lstm(x1), lstm(x2)
+    assert y2.dtype == np.float32
+    c1, h1 = _peephole_ref(lstm, np.zeros((4, 2)), None, x1)
+    c2, h2 = _peephole_ref(lstm, c1, h1, x2)
+    np.testing.assert_allclose(y1.data, h1, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(y2.data, h2, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(lstm.c.data, c2, rtol=1e-5, atol=1e-6)
+    lstm.reset_state()
+    assert lstm.c is None and lstm.h is None
+
+
+def test_stateful_peephole_lstm_lazy_gradients_and_errors():
+    np.random.seed(4)
+    lstm = L.StatefulPeepholeLSTM(None, 2)
+    lstm(np.zeros((2, 3), np.float32))
+    assert lstm.upward.W.shape == (8, 3)
+    _to_float64(lstm)
+
+    def two_steps(x1, x2):
+        lstm.reset_state()
+        lstm(x1)
+        return lstm(x2)
+    check_backward(two_steps, (np.random.randn(2, 3), np.random.randn(2, 3)),
+                   np.random.randn(2, 2), params=tuple(lstm.params()), eps=1e-6)
+    c, h = lstm.c, lstm.h
+    with pytest.raises(ValueError, match='this batch has 3 rows but the state has 2'):
+        lstm(np.zeros((3, 3)))
+    assert lstm.c is c and lstm.h is h
+    with pytest.raises(TypeError, match='c is a ndarray'):
+        lstm.set_state(np.zeros((2, 2)), h)
+
+
+def test_zoneout_keeps_old_values_with_probability_ratio():
+    h = np.arange(1, 7, dtype=np.float32).reshape(2, 3)
+    x = -h
+    np.random.seed(5)
+    y = F.zoneout(h, x, ratio=0.3)
+    np.random.seed(5)
+    take_new = np.random.rand(2, 3) >= 0.3
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, np.where(take_new, x, h))
+    hv, xv = Variable(h), Variable(x)
+    np.random.seed(5)
+    F.sum(F.zoneout(hv, xv, ratio=0.3) * 2).backward()
+    np.testing.assert_array_equal(hv.grad, 2 * ~take_new)
+    np.testing.assert_array_equal(xv.grad, 2 * take_new)
+    np.random.seed(0)
+    big = F.zoneout(np.zeros(10000), np.ones(10000), ratio=0.25).data
+    assert abs(big.mean() - 0.75) < 0.02          # the new value is taken 3 times in 4
+
+
+def test_zoneout_gradients_when_training_and_identity_when_not():
+    def seeded(h, x):
+        np.random.seed(6)
+        return F.zoneout(h, x, ratio=0.5)
+    rng = _rng(6)
+    check_backward(seeded, (rng.randn(3, 4), rng.randn(3, 4)), rng.randn(3, 4))
+    with teachgrad.using_config('train', False):
+        np.testing.assert_array_equal(F.zoneout(np.zeros(3), np.ones(3)).data, np.ones(3))
+    np.testing.assert_array_equal(F.zoneout(np.zeros(3), np.ones(3), ratio=0).data, np.ones(3))
+    np.testing.assert_array_equal(F.zoneout(np.zeros(3), np.ones(3), ratio=1).data,
+                                  np.zeros(3))
+
+
+def test_zoneout_bad_arguments():
+    with pytest.raises(ValueError, match=r'in \[0, 1\]'):
+        F.zoneout(np.zeros(3), np.ones(3), ratio=1.5)
+    with pytest.raises(ValueError, match='same shape'):
+        F.zoneout(np.zeros(3), np.ones(4))
+    with pytest.raises(TypeError, match='using_config'):
+        F.zoneout(np.zeros(3), np.ones(3), train=True)
+
+
+def _seeded_zoneout(h, x):
+    np.random.seed(7)
+    return F.zoneout(h, x, ratio=0.4)
+
+
+DOUBLE_BACKPROP_CASES['zoneout'] = (_seeded_zoneout, lambda: (_rng(7).randn(3, 4),
+                                                               _rng(8).randn(3, 4)))
+
+
+def test_stateful_zoneout_lstm_is_an_lstm_step_with_zoneout():
+    np.random.seed(8)
+    lstm = L.StatefulZoneoutLSTM(3, 2, c_ratio=0.3, h_ratio=0.6)
+    assert lstm._device_state == ('c', 'h')
+    assert sorted(p for p, _ in lstm.namedparams()) == ['/lateral/W', '/upward/W', '/upward/b']
+    x1, x2 = np.random.randn(2, 5, 3).astype(np.float32)
+    np.random.seed(9)
+    lstm(x1)
+    y2 = lstm(x2)
+    np.random.seed(9)
+    c, h = np.zeros((5, 2)), np.zeros((5, 2))
+    for t, x in enumerate((x1, x2)):
+        a, i, f, o = _lstm_gates(lstm, None if t == 0 else h, x)
+        c_new = np.tanh(a) * _sigmoid(i) + _sigmoid(f) * c
+        keep_c = np.random.rand(5, 2) < 0.3
+        keep_h = np.random.rand(5, 2) < 0.6
+        h = np.where(keep_h, h, _sigmoid(o) * np.tanh(c_new))
+        c = np.where(keep_c, c, c_new)
+    assert y2.dtype == np.float32
+    np.testing.assert_allclose(y2.data, h, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(lstm.c.data, c, rtol=1e-5, atol=1e-6)
+
+
+def test_stateful_zoneout_lstm_without_training_is_a_plain_lstm():
+    np.random.seed(10)
+    lstm = L.StatefulZoneoutLSTM(3, 2)
+    x = np.random.randn(4, 3).astype(np.float32)
+    with teachgrad.using_config('train', False):
+        y = lstm(x)
+    a, i, f, o = _lstm_gates(lstm, None, x)
+    c = np.tanh(a) * _sigmoid(i)
+    np.testing.assert_allclose(y.data, _sigmoid(o) * np.tanh(c), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(lstm.c.data, c, rtol=1e-5, atol=1e-6)
+    lstm.set_state(Variable(np.zeros((2, 2), np.float32)), Variable(np.ones((2, 2), np.float32)))
+    assert lstm.h.shape == (2, 2)
+    with pytest.raises(ValueError, match='c_ratio'):
+        L.StatefulZoneoutLSTM(3, 2, c_ratio=-0.1)
+    with pytest.raises(TypeError, match='using_config'):
+        L.StatefulZoneoutLSTM(3, 2, train=False)
+
+
+def test_stateful_zoneout_lstm_gradients():
+    np.random.seed(11)
+    lstm = _to_float64(L.StatefulZoneoutLSTM(2, 2, c_ratio=0.5, h_ratio=0.5))
+
+    def two_steps(x1, x2):
+        np.random.seed(12)
+        lstm.reset_state()
+        lstm(x1)
+        return lstm(x2)
+    check_backward(two_steps, (np.random.randn(3, 2), np.random.randn(3, 2)),
+                   np.random.randn(3, 2), params=tuple(lstm.params()), eps=1e-6)

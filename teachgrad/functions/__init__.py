@@ -77,5 +77,6 @@ pass
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
 from teachgrad.functions.connection_more import bilinear, depthwise_convolution_2d  # NOQA
+from teachgrad.functions.noise_more import zoneout  # NOQA
 
 install_variable_arithmetics()

@@ -27,3 +27,5 @@ pass
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
 from teachgrad.links.connection_more import (  # NOQA
     Highway, MLPConvolution2D, Bilinear, DepthwiseConvolution2D)
+from teachgrad.links.rnn_more import (  # NOQA
+    StatelessMGU, StatefulMGU, StatefulPeepholeLSTM, StatefulZoneoutLSTM)
