@@ -501,3 +501,107 @@ def test_stateful_zoneout_lstm_gradients():
         return lstm(x2)
     check_backward(two_steps, (np.random.randn(3, 2), np.random.randn(3, 2)),
                    np.random.randn(3, 2), params=tuple(lstm.params()), eps=1e-6)
+
+
+# -- Inception --------------------------------------------------------------------
+
+def _conv_ref(x, W, b=None, stride=1, pad=0):
+    n, c, h, w = x.shape
+    o, _, kh, kw = W.shape
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    oh, ow = (h + 2 * pad - kh) // stride + 1, (w + 2 * pad - kw) // stride + 1
+    y = np.zeros((n, o, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            y[:, :, i, j] = np.einsum('nchw,ochw->no', patch, W)
+    return y if b is None else y + b.reshape(1, -1, 1, 1)
+
+
+def _pool_ref(x, stride, how):
+    n, c, h, w = x.shape
+    fill = -np.inf if how == 'max' else 0.0
+    xp = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)), constant_values=fill)
+    oh, ow = (h - 1) // stride + 1, (w - 1) // stride + 1
+    y = np.zeros((n, c, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = xp[:, :, i * stride:i * stride + 3, j * stride:j * stride + 3]
+            y[:, :, i, j] = patch.max(axis=(2, 3)) if how == 'max' else patch.mean(axis=(2, 3))
+    return y
+
+
+def _relu(x):
+    return np.maximum(x, 0)
+
+
+def test_inception_matches_its_four_branches():
+    np.random.seed(0)
+    block = L.Inception(3, 2, 2, 3, 1, 2, 2)
+    assert sorted(p for p, _ in block.namedparams()) == [
+        '/conv1/W', '/conv1/b', '/conv3/W', '/conv3/b', '/conv5/W', '/conv5/b',
+        '/proj3/W', '/proj3/b', '/proj5/W', '/proj5/b', '/projp/W', '/projp/b']
+    x = np.random.randn(2, 3, 5, 5).astype(np.float32)
+    for p in block.params():
+        p.data += np.random.uniform(-0.1, 0.1, p.shape).astype(np.float32)
+    y = block(x)
+
+    def c(name, h, pad=0):
+        link = getattr(block, name)
+        return _conv_ref(h, link.W.data, link.b.data, pad=pad)
+    expected = _relu(np.concatenate([
+        c('conv1', x), c('conv3', _relu(c('proj3', x)), 1), c('conv5', _relu(c('proj5', x)), 2),
+        c('projp', _pool_ref(x, 1, 'max'))], axis=1))
+    assert y.shape == (2, 9, 5, 5) and y.dtype == np.float32
+    np.testing.assert_allclose(y.data, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_inception_gradients_and_init():
+    np.random.seed(1)
+    block = _to_float64(L.Inception(2, 1, 1, 1, 1, 1, 1, bias_init=0.1))
+    check_backward(block, np.random.randn(1, 2, 3, 3), np.random.randn(1, 4, 3, 3),
+                   params=tuple(block.params()), eps=1e-6)
+    lazy = L.Inception(None, 1, 1, 1, 1, 1, 1, conv_init=1.0, bias_init=0.5)
+    assert lazy.conv1.W.data is None and lazy.conv3.W.shape == (1, 1, 3, 3)
+    lazy(np.zeros((1, 4, 3, 3), np.float32))
+    np.testing.assert_array_equal(lazy.conv1.W.data, np.ones((1, 4, 1, 1), np.float32))
+    np.testing.assert_array_equal(lazy.projp.b.data, np.full(1, 0.5, np.float32))
+
+
+def _bn_ref(h, eps=2e-5):
+    mean = h.mean(axis=(0, 2, 3), keepdims=True)
+    var = h.var(axis=(0, 2, 3), keepdims=True)
+    return (h - mean) / np.sqrt(var + eps)
+
+
+@pytest.mark.parametrize('pooltype,stride,out1,proj_pool', [
+    ('max', 1, 2, 3), ('avg', 2, 0, None), ('max', 2, 0, 1)])
+def test_inception_bn_matches_its_branches(pooltype, stride, out1, proj_pool):
+    np.random.seed(2)
+    block = L.InceptionBN(3, out1, 2, 3, 2, 2, pooltype, proj_pool=proj_pool, stride=stride)
+    assert all(getattr(block, n).b is None for n in ('proj3', 'conv3', 'conv33a', 'conv33b'))
+    assert hasattr(block, 'conv1n') == (out1 > 0) and hasattr(block, 'poolp') == (
+        proj_pool is not None)
+    x = np.random.randn(2, 3, 6, 6).astype(np.float32)
+    y = block(x)
+
+    def cbr(name, h, stride=1):
+        W = getattr(block, name).W.data
+        return _relu(_bn_ref(_conv_ref(h, W, stride=stride, pad=W.shape[2] // 2)))
+    outs = [cbr('conv1', x)] if out1 else []
+    outs.append(cbr('conv3', cbr('proj3', x), stride))
+    outs.append(cbr('conv33b', cbr('conv33a', cbr('proj33', x)), stride))
+    p = _pool_ref(x, stride, pooltype)
+    outs.append(p if proj_pool is None else cbr('poolp', p))
+    expected = np.concatenate(outs, axis=1)
+    assert y.dtype == np.float32 and y.shape == expected.shape
+    np.testing.assert_allclose(y.data, expected, rtol=1e-3, atol=1e-4)
+
+
+def test_inception_bn_bad_arguments():
+    with pytest.raises(ValueError, match="'max' or 'avg'"):
+        L.InceptionBN(3, 0, 2, 2, 2, 2, 'sum')
+    with pytest.raises(ValueError, match='needs stride=1 and a proj_pool'):
+        L.InceptionBN(3, 2, 2, 2, 2, 2, 'max', proj_pool=None)
+    with pytest.raises(ValueError, match='needs stride=1 and a proj_pool'):
+        L.InceptionBN(3, 2, 2, 2, 2, 2, 'max', proj_pool=2, stride=2)

@@ -29,3 +29,4 @@ from teachgrad.links.connection_more import (  # NOQA
     Highway, MLPConvolution2D, Bilinear, DepthwiseConvolution2D)
 from teachgrad.links.rnn_more import (  # NOQA
     StatelessMGU, StatefulMGU, StatefulPeepholeLSTM, StatefulZoneoutLSTM)
+from teachgrad.links.inception import Inception, InceptionBN  # NOQA
