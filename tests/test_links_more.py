@@ -605,3 +605,136 @@ def test_inception_bn_bad_arguments():
         L.InceptionBN(3, 2, 2, 2, 2, 2, 'max', proj_pool=None)
     with pytest.raises(ValueError, match='needs stride=1 and a proj_pool'):
         L.InceptionBN(3, 2, 2, 2, 2, 2, 'max', proj_pool=2, stride=2)
+
+
+# -- rrelu, gumbel_softmax, simplified_dropconnect ------------------------------------
+
+def _seeded(seed, func, **kwargs):
+    def f(*xs):
+        np.random.seed(seed)
+        return func(*xs, **kwargs)
+    return f
+
+
+X_AWAY = np.array([[-1.5, 0.7, -0.3, 2.0], [0.4, -2.2, 1.1, -0.6]])     # away from 0
+
+DOUBLE_BACKPROP_CASES['rrelu'] = (_seeded(13, F.rrelu), lambda: (X_AWAY.copy(),))
+DOUBLE_BACKPROP_CASES['simplified_dropconnect'] = (
+    _seeded(14, F.simplified_dropconnect, ratio=0.4),
+    lambda: (_rng(14).randn(3, 4), _rng(15).randn(2, 4), _rng(16).randn(2)))
+
+
+def test_rrelu_draws_slopes_in_training_and_uses_their_mean_otherwise():
+    x = X_AWAY.astype(np.float32)
+    np.random.seed(13)
+    y, r = F.rrelu(x, l=0.1, u=0.3, return_r=True)
+    np.random.seed(13)
+    expected_r = np.random.uniform(0.1, 0.3, x.shape).astype(np.float32)
+    np.testing.assert_array_equal(r, expected_r)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, np.where(x >= 0, x, x * expected_r))
+    with teachgrad.using_config('train', False):
+        np.testing.assert_allclose(F.rrelu(x, l=0.1, u=0.3).data,
+                                   np.where(x >= 0, x, x * 0.2), rtol=1e-6)
+    given = np.full(x.shape, 0.5, np.float32)
+    np.testing.assert_array_equal(F.rrelu(x, r=given).data, np.where(x >= 0, x, x / 2))
+    check_backward(_seeded(13, F.rrelu), X_AWAY, _rng(1).randn(2, 4))
+
+
+def test_rrelu_bad_arguments():
+    with pytest.raises(ValueError, match='less than the upper'):
+        F.rrelu(X_AWAY, l=0.3, u=0.2)
+    with pytest.raises(ValueError, match=r'u must be in \[0, 1\)'):
+        F.rrelu(X_AWAY, u=1.5)
+    with pytest.raises(ValueError, match='shape and dtype of x'):
+        F.rrelu(X_AWAY, r=np.ones(3))
+    with pytest.raises(TypeError, match='using_config'):
+        F.rrelu(X_AWAY, train=False)
+
+
+def test_gumbel_softmax_is_softmax_of_log_pi_plus_gumbel_noise():
+    log_pi = np.log(np.array([[0.1, 0.2, 0.7], [0.5, 0.25, 0.25]], np.float32))
+    np.random.seed(0)
+    y = F.gumbel_softmax(log_pi, tau=0.5)
+    np.random.seed(0)
+    z = (log_pi + np.random.gumbel(size=log_pi.shape).astype(np.float32)) / 0.5
+    expected = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, expected, rtol=1e-5)
+    check_backward(_seeded(3, F.gumbel_softmax, tau=0.7, axis=0), np.random.randn(3, 2),
+                   np.random.randn(3, 2))
+    np.random.seed(1)
+    draws = F.gumbel_softmax(np.log(np.tile([[0.1, 0.2, 0.7]], (4000, 1))), tau=0.01).data
+    np.testing.assert_allclose(draws.mean(axis=0), [0.1, 0.2, 0.7], atol=0.03)
+    assert float(F.gumbel_softmax(np.array(0.3, np.float32)).data) == 1.0
+    with pytest.raises(ValueError, match='positive'):
+        F.gumbel_softmax(log_pi, tau=0)
+
+
+def test_simplified_dropconnect_masks_weights_per_example():
+    rng = _rng(17)
+    x, W, b = rng.randn(3, 4), rng.randn(2, 4), rng.randn(2)
+    np.random.seed(17)
+    y = F.simplified_dropconnect(x, W, b, ratio=0.25)
+    np.random.seed(17)
+    mask = np.random.rand(3, 2, 4) >= 0.25
+    expected = np.einsum('ni,noi->no', x, W * mask / 0.75) + b
+    np.testing.assert_allclose(y.data, expected, rtol=1e-12)
+    np.random.seed(17)
+    y = F.simplified_dropconnect(x, W, b, ratio=0.25, use_batchwise_mask=False)
+    np.random.seed(17)
+    mask = np.random.rand(2, 4) >= 0.25
+    np.testing.assert_allclose(y.data, x @ (W * mask / 0.75).T + b, rtol=1e-12)
+    check_backward(_seeded(4, F.simplified_dropconnect, ratio=0.5), (x, W, b), rng.randn(3, 2))
+    check_backward(_seeded(4, F.simplified_dropconnect, ratio=0.5, use_batchwise_mask=False),
+                   (x, W), rng.randn(3, 2))
+
+
+def test_simplified_dropconnect_is_linear_when_not_training_and_keeps_float32():
+    x, W = np.ones((2, 2, 2), np.float32), np.arange(8, dtype=np.float32).reshape(2, 4)
+    expected = x.reshape(2, 4) @ W.T
+    np.testing.assert_array_equal(F.simplified_dropconnect(x, W, train=False).data, expected)
+    with teachgrad.using_config('train', False):
+        np.testing.assert_array_equal(F.simplified_dropconnect(x, W).data, expected)
+    mask = np.ones((2, 2, 4), np.float32)
+    y = F.simplified_dropconnect(x, W, ratio=0.5, mask=mask)
+    assert y.dtype == np.float32 and y.shape == (2, 2)
+    np.testing.assert_array_equal(y.data, 2 * expected)
+
+
+def test_simplified_dropconnect_bad_arguments_change_no_random_state():
+    x, W = np.ones((2, 4)), np.ones((3, 4))
+    state = np.random.get_state()[1].copy()
+    with pytest.raises(ValueError, match=r'must be \(batch, out_size, in_size\)'):
+        F.simplified_dropconnect(x, W, mask=np.ones((2, 4)))
+    with pytest.raises(ValueError, match='expects 4'):
+        F.simplified_dropconnect(np.ones((2, 5)), W)
+    with pytest.raises(ValueError, match=r'b needs shape \(3,\)'):
+        F.simplified_dropconnect(x, W, np.ones(2))
+    with pytest.raises(TypeError, match='x is float32'):
+        F.simplified_dropconnect(x.astype(np.float32), W)
+    with pytest.raises(ValueError, match=r'ratio must be in \[0, 1\)'):
+        F.simplified_dropconnect(x, W, ratio=1.0)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)
+
+
+def test_simplified_dropconnect_link():
+    np.random.seed(0)
+    layer = L.SimplifiedDropconnect(None, 3, ratio=0.2)
+    assert layer.W.data is None
+    x = np.random.randn(2, 5).astype(np.float32)
+    np.testing.assert_allclose(layer(x, train=False).data, x @ layer.W.data.T, rtol=1e-6)
+    np.random.seed(5)           # W exists now: the seed makes only the mask
+    y = layer(x)
+    assert layer.W.shape == (3, 5) and y.dtype == np.float32
+    np.random.seed(5)
+    mask = np.random.rand(2, 3, 5) >= 0.2
+    np.testing.assert_allclose(y.data, np.einsum('ni,noi->no', x, layer.W.data * mask / 0.8),
+                               rtol=1e-5, atol=1e-6)
+    assert [p for p, _ in layer.namedparams()] == ['/W', '/b']
+    assert str(layer) == 'SimplifiedDropconnect(in_size=5, out_size=3, ratio=0.2, nobias=False)'
+    np.random.seed(0)
+    big = L.SimplifiedDropconnect(400, 300)
+    assert abs(big.W.data.std() - np.sqrt(1 / 400)) < 0.002
+    with pytest.raises(ValueError, match='ratio'):
+        L.SimplifiedDropconnect(2, 3, ratio=-0.5)

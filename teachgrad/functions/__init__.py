@@ -77,6 +77,7 @@ pass
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
 from teachgrad.functions.connection_more import bilinear, depthwise_convolution_2d  # NOQA
-from teachgrad.functions.noise_more import zoneout  # NOQA
+from teachgrad.functions.noise_more import (  # NOQA
+    zoneout, rrelu, gumbel_softmax, simplified_dropconnect)
 
 install_variable_arithmetics()

@@ -19,6 +19,7 @@ from teachgrad.chain import Chain
 from teachgrad.chain_list import ChainList
 from teachgrad.functions.connection_more import bilinear, depthwise_convolution_2d
 from teachgrad.functions.convolution import _pair
+from teachgrad.functions.noise_more import simplified_dropconnect
 from teachgrad.link import Link
 from teachgrad.links import _lazy
 from teachgrad.links.convolution_2d import Convolution2D, _one_image_hint
@@ -263,3 +264,79 @@ class DepthwiseConvolution2D(Link):
         return _lazy.first_call(
             list(self.params()), lambda: self._initialize_params(x.shape[1]),
             lambda: depthwise_convolution_2d(x, self.W, self.b, self.stride, self.pad))
+
+
+class SimplifiedDropconnect(Link):
+    """A fully-connected layer regularized by dropping weights at random, see
+    :func:`teachgrad.functions.simplified_dropconnect`.
+
+    Args:
+        in_size: input features, or None to decide on the first call.
+        out_size: output features.
+        ratio: the probability to drop each weight while training.
+        nobias: no bias when True.
+        initialW: initializer of W, (out_size, in_size) (default HeNormal with
+            scale 1/√2, i.e. std √(1/in_size)).
+        initial_bias: initializer of b (default 0).
+
+    ``layer(x, train=True, mask=None, use_batchwise_mask=True)``: weights are
+    dropped only when ``train`` and ``config.train`` are both True.
+
+    >>> import numpy as np
+    >>> import teachgrad
+    >>> layer = SimplifiedDropconnect(None, 2, initialW=1.0)
+    >>> with teachgrad.using_config('train', False):
+    ...     layer(np.ones((1, 3), 'f')).data
+    array([[3., 3.]], dtype=float32)
+    """
+
+    def __init__(self, in_size, out_size, ratio=.5, nobias=False, initialW=None,
+                 initial_bias=None):
+        _check_positive('SimplifiedDropconnect', 'out_size', out_size)
+        if in_size is not None:
+            _check_positive('SimplifiedDropconnect', 'in_size', in_size)
+        if not 0.0 <= ratio < 1.0:
+            raise ValueError('SimplifiedDropconnect: ratio must be in [0, 1), but got '
+                             '{}'.format(ratio))
+        super().__init__()
+        self.out_size = out_size
+        self.ratio = ratio
+        if initialW is None:
+            initialW = initializers.HeNormal(1. / numpy.sqrt(2))
+        with self.init_scope():
+            self.W = Parameter(initializers._get_initializer(initialW))
+            if in_size is not None:
+                self._initialize_params(in_size)
+            self.b = None if nobias else Parameter(initializers._get_initializer(
+                0 if initial_bias is None else initial_bias), out_size)
+
+    @property
+    def in_size(self):
+        return self.W.shape[1] if self.W.data is not None else None
+
+    def _initialize_params(self, in_size):
+        self.W.initialize((self.out_size, in_size))
+        if not self._cpu:
+            self.W.to_gpu(self._device_id)
+
+    @property
+    def printable_specs(self):
+        yield 'in_size', self.in_size
+        yield 'out_size', self.out_size
+        yield 'ratio', self.ratio
+        yield 'nobias', self.b is None
+
+    def forward(self, x, train=True, mask=None, use_batchwise_mask=True):
+        def compute():
+            return simplified_dropconnect(x, self.W, self.b, self.ratio, train, mask,
+                                          use_batchwise_mask)
+        if self.W.data is not None:
+            return compute()
+        if len(x.shape) < 2:
+            raise ValueError(
+                'SimplifiedDropconnect needs a batch, (batch, features), but got shape {}. '
+                'For one example write x[None].'.format(x.shape))
+        features = 1
+        for s in x.shape[1:]:
+            features *= s
+        return _lazy.first_call([self.W], lambda: self._initialize_params(features), compute)
