@@ -738,3 +738,71 @@ def test_simplified_dropconnect_link():
     assert abs(big.W.data.std() - np.sqrt(1 / 400)) < 0.002
     with pytest.raises(ValueError, match='ratio'):
         L.SimplifiedDropconnect(2, 3, ratio=-0.5)
+
+
+# -- local convolution ------------------------------------------------------------
+
+def _local_conv_ref(x, W, b, stride):
+    o, oh, ow, c, kh, kw = W.shape
+    y = np.zeros((len(x), o, oh, ow))
+    for i in range(oh):
+        for j in range(ow):
+            patch = x[:, :, i * stride:i * stride + kh, j * stride:j * stride + kw]
+            y[:, :, i, j] = np.einsum('ncpq,ocpq->no', patch, W[:, i, j])
+    return y if b is None else y + b
+
+
+@pytest.mark.parametrize('stride', [1, 2])
+def test_local_convolution_2d_forward_and_gradients(stride):
+    rng = _rng(20)
+    x = rng.randn(2, 3, 5, 6)
+    oh, ow = (5 - 2) // stride + 1, (6 - 3) // stride + 1
+    W, b = rng.randn(4, oh, ow, 3, 2, 3), rng.randn(4, oh, ow)
+    y = F.local_convolution_2d(x, W, b, stride=stride)
+    np.testing.assert_allclose(y.data, _local_conv_ref(x, W, b, stride), rtol=1e-12, atol=1e-12)
+    f = _seeded(0, F.local_convolution_2d, stride=stride)
+    check_backward(f, (x, W, b), rng.randn(*y.shape))
+    check_backward(f, (x, W), rng.randn(*y.shape))
+
+
+def test_local_convolution_2d_float32_and_errors():
+    x, W = np.ones((1, 2, 3, 3), np.float32), np.ones((1, 2, 2, 2, 2, 2), np.float32)
+    y = F.local_convolution_2d(x, W)
+    assert y.dtype == np.float32
+    np.testing.assert_array_equal(y.data, np.full((1, 1, 2, 2), 8, np.float32))
+    xv = Variable(x)
+    F.sum(F.local_convolution_2d(xv, W)).backward()
+    assert xv.grad.dtype == np.float32
+    np.testing.assert_array_equal(xv.grad[0, 0], [[1, 2, 1], [2, 4, 2], [1, 2, 1]])
+    with pytest.raises(ValueError, match=r'W needs shape \(1, 2, 2, 2, 2, 2\)'):
+        F.local_convolution_2d(x, np.ones((1, 3, 3, 2, 2, 2), np.float32))
+    with pytest.raises(ValueError, match='x has 2 channels'):
+        F.local_convolution_2d(x, np.ones((1, 2, 2, 3, 2, 2), np.float32))
+    with pytest.raises(ValueError, match=r'b has shape \(1,\)'):
+        F.local_convolution_2d(x, W, np.ones(1, np.float32))
+    with pytest.raises(ValueError, match='out_h, out_w'):
+        F.local_convolution_2d(x[0], W)
+
+
+def test_local_convolution_2d_link():
+    np.random.seed(0)
+    conv = L.LocalConvolution2D(2, 3, in_size=(5, 4), ksize=2, stride=2)
+    assert conv.W.shape == (3, 2, 2, 2, 2, 2) and conv.b.shape == (3, 2, 2)
+    x = np.random.randn(2, 2, 5, 4).astype(np.float32)
+    y = conv(x)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, _local_conv_ref(x, conv.W.data, conv.b.data, 2),
+                               rtol=1e-5, atol=1e-5)
+    lazy = L.LocalConvolution2D(None, 1, ksize=3, nobias=True)
+    assert [p for p, _ in lazy.namedparams()] == ['/W'] and lazy.W.data is None
+    with pytest.raises(ValueError, match='For one image'):
+        lazy(np.zeros((2, 4, 4), np.float32))
+    with pytest.raises(ValueError, match='does not fit'):
+        lazy(np.zeros((1, 2, 2, 4), np.float32))
+    assert lazy.W.data is None
+    assert lazy(np.zeros((1, 2, 4, 5), np.float32)).shape == (1, 1, 2, 3)
+    assert lazy.W.shape == (1, 2, 3, 2, 3, 3)
+    assert str(lazy) == ('LocalConvolution2D(in_channels=2, out_channels=1, ksize=(3, 3), '
+                         'stride=(1, 1), nobias=True)')
+    with pytest.raises(ValueError, match='needs ksize'):
+        L.LocalConvolution2D(2, 3, in_size=4)

@@ -76,7 +76,8 @@ pass
 # Special functions and the rest of the math.
 pass
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
-from teachgrad.functions.connection_more import bilinear, depthwise_convolution_2d  # NOQA
+from teachgrad.functions.connection_more import (  # NOQA
+    bilinear, depthwise_convolution_2d, local_convolution_2d)
 from teachgrad.functions.noise_more import (  # NOQA
     zoneout, rrelu, gumbel_softmax, simplified_dropconnect)
 

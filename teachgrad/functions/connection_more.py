@@ -1,7 +1,7 @@
-"""More connections through learned weights: the bilinear form and the
-depthwise convolution.
+"""More connections through learned weights: the bilinear form, the
+depthwise convolution and the locally connected (unshared) convolution.
 
-Both are written with functions that already exist (einsum, linear, a
+The first two are written with functions that already exist (einsum, a
 grouped convolution), so their gradients come from the chain rule of those
 pieces and the graph shows what they are made of.
 
@@ -12,8 +12,10 @@ pieces and the graph shows what they are made of.
 >>> bilinear(e1, e2, W).data
 array([[36.]], dtype=float32)
 """
+from teachgrad import backend
+from teachgrad.function_node import FunctionNode
 from teachgrad.functions.array import reshape, transpose
-from teachgrad.functions.convolution import convolution_2d
+from teachgrad.functions.convolution import _pair, col2im, convolution_2d, im2col
 from teachgrad.functions.math import einsum
 
 
@@ -134,3 +136,82 @@ def depthwise_convolution_2d(x, W, b=None, stride=1, pad=0):
     # Filters of one input channel next to each other: row c * m + j is W[j, c].
     W = reshape(transpose(W, (1, 0, 2, 3)), (in_channels * multiplier, 1, kh, kw))
     return convolution_2d(x, W, b, stride, pad, groups=in_channels)
+
+
+class LocalConvolution2DFunction(FunctionNode):
+    first_order_reason = ('its backward is an im2col scatter (col2im) on arrays, like '
+                          'convolution_2d\'s')
+    label = 'LocalConvolution2D'
+    chain_rule = ('{gy} times the filter of each position, added back onto its patch',
+                  '{gy} at each position times the patch of {0} it saw',
+                  '{gy} summed over the batch')
+
+    def __init__(self, stride):
+        self.sy, self.sx = _pair(stride)
+
+    def forward(self, x, W, b=None):
+        if x.ndim != 4 or W.ndim != 6:
+            raise ValueError(
+                'local_convolution_2d needs x of shape (batch, in_channels, height, width) '
+                'and W of shape (out_channels, out_h, out_w, in_channels, kh, kw), but got '
+                'x {} and W {}'.format(x.shape, W.shape))
+        o, oh, ow, c, kh, kw = W.shape
+        if x.shape[1] != c:
+            raise ValueError('local_convolution_2d: x has {} channels (shape {}) but W '
+                             'expects {} (shape {})'.format(x.shape[1], x.shape, c, W.shape))
+        h, w = x.shape[2:]
+        want = ((h - kh) // self.sy + 1, (w - kw) // self.sx + 1)
+        if (oh, ow) != want:
+            raise ValueError(
+                'local_convolution_2d: a {}x{} image with {}x{} windows and stride {} has '
+                '{}x{} positions, so W needs shape {}, but has shape {}'.format(
+                    h, w, kh, kw, (self.sy, self.sx), want[0], want[1],
+                    (o,) + want + (c, kh, kw), W.shape))
+        if b is not None and b.shape != (o, oh, ow):
+            raise ValueError('local_convolution_2d: b has shape {} but needs one value per '
+                             'output channel and position, {}'.format(b.shape, (o, oh, ow)))
+        xp = backend.get_array_module(x)
+        # Every position has its own filter, so the patches are not multiplied
+        # by one matrix (as in convolution_2d) but position by position.
+        self.col = im2col(x, kh, kw, self.sy, self.sx, 0, 0)      # (N, C, kh, kw, oh, ow)
+        self.W = W
+        y = xp.einsum('ncpqij,oijcpq->noij', self.col, W)
+        if b is not None:
+            y = y + b
+        return y.astype(x.dtype, copy=False)
+
+    def backward(self, gy):
+        xp = backend.get_array_module(gy)
+        h, w = self.inputs[0].shape[2:]
+        gW = xp.einsum('noij,ncpqij->oijcpq', gy, self.col).astype(self.W.dtype, copy=False)
+        gcol = xp.einsum('noij,oijcpq->ncpqij', gy, self.W)
+        gx = col2im(gcol, self.sy, self.sx, 0, 0, h, w).astype(self.col.dtype, copy=False)
+        if len(self.inputs) == 3:
+            return gx, gW, gy.sum(axis=0)
+        return gx, gW
+
+
+def local_convolution_2d(x, W, b=None, stride=1):
+    """A convolution whose filters are not shared: each output position has
+    its own filter, ``y[n, o, i, j] = sum_cpq x[n, c, i*sy + p, j*sx + q]
+    W[o, i, j, c, p, q] + b[o, i, j]``. There is no padding.
+
+    Args:
+        x: the images, (batch, in_channels, height, width).
+        W: the filters, (out_channels, out_h, out_w, in_channels, kh, kw), with
+            ``out_h = (height - kh) // sy + 1`` (likewise out_w).
+        b: one bias per output channel and position, (out_channels, out_h,
+            out_w), or None.
+        stride: step between windows, an int or (sy, sx).
+
+    First-order only: its backward is an im2col scatter (col2im) on arrays, like
+    convolution_2d's.
+
+    >>> import numpy as np
+    >>> x = np.arange(4, dtype=np.float32).reshape(1, 1, 1, 4)
+    >>> W = np.repeat(np.array([1., 10., 100.], 'f'), 2).reshape(1, 1, 3, 1, 1, 2)
+    >>> local_convolution_2d(x, W).data      # a filter per position: (0+1)·1, (1+2)·10, (2+3)·100
+    array([[[[  1.,  30., 500.]]]], dtype=float32)
+    """
+    args = (x, W) if b is None else (x, W, b)
+    return LocalConvolution2DFunction(stride).apply(args)[0]

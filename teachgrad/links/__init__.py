@@ -26,7 +26,8 @@ pass
 pass
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
 from teachgrad.links.connection_more import (  # NOQA
-    Highway, MLPConvolution2D, Bilinear, DepthwiseConvolution2D, SimplifiedDropconnect)
+    Highway, MLPConvolution2D, Bilinear, DepthwiseConvolution2D, SimplifiedDropconnect,
+    LocalConvolution2D)
 from teachgrad.links.rnn_more import (  # NOQA
     StatelessMGU, StatefulMGU, StatefulPeepholeLSTM, StatefulZoneoutLSTM)
 from teachgrad.links.inception import Inception, InceptionBN  # NOQA

@@ -1,5 +1,5 @@
-"""More connection layers: Highway, MLPConvolution2D, Bilinear and
-DepthwiseConvolution2D.
+"""More connection layers: Highway, MLPConvolution2D, Bilinear,
+DepthwiseConvolution2D, SimplifiedDropconnect and LocalConvolution2D.
 
 >>> import numpy as np
 >>> layer = Highway(3)
@@ -17,7 +17,8 @@ from teachgrad import functions as F
 from teachgrad import initializers
 from teachgrad.chain import Chain
 from teachgrad.chain_list import ChainList
-from teachgrad.functions.connection_more import bilinear, depthwise_convolution_2d
+from teachgrad.functions.connection_more import (
+    bilinear, depthwise_convolution_2d, local_convolution_2d)
 from teachgrad.functions.convolution import _pair
 from teachgrad.functions.noise_more import simplified_dropconnect
 from teachgrad.link import Link
@@ -340,3 +341,80 @@ class SimplifiedDropconnect(Link):
         for s in x.shape[1:]:
             features *= s
         return _lazy.first_call([self.W], lambda: self._initialize_params(features), compute)
+
+
+class LocalConvolution2D(Link):
+    """A locally connected layer: a convolution with a filter of its own at
+    every output position, see :func:`teachgrad.functions.local_convolution_2d`.
+
+    Args:
+        in_channels: input channels, or None to decide on the first call.
+        out_channels: filters per position.
+        in_size: the input's (height, width) (an int for a square), or None
+            to decide on the first call; W depends on it.
+        ksize: filter size, an int or (kh, kw).
+        stride: step between windows; there is no padding.
+        nobias: no bias when True.
+        initialW: initializer of W, (out_channels, out_h, out_w, in_channels,
+            kh, kw) (default LeCunNormal).
+        initial_bias: initializer of b, (out_channels, out_h, out_w) (default 0).
+
+    >>> import numpy as np
+    >>> conv = LocalConvolution2D(3, 2, in_size=5, ksize=3)
+    >>> conv.W.shape, conv.b.shape
+    ((2, 3, 3, 3, 3, 3), (2, 3, 3))
+    >>> conv(np.zeros((1, 3, 5, 5), 'f')).shape
+    (1, 2, 3, 3)
+    """
+
+    def __init__(self, in_channels, out_channels, in_size=None, ksize=None, stride=1,
+                 nobias=False, initialW=None, initial_bias=None):
+        _check_positive('LocalConvolution2D', 'out_channels', out_channels)
+        if ksize is None:
+            raise ValueError('LocalConvolution2D needs ksize, the filter size, e.g. '
+                             'LocalConvolution2D(3, 8, in_size=(28, 28), ksize=3)')
+        super().__init__()
+        self.ksize = _pair(ksize)
+        self.stride = _pair(stride)
+        self.nobias = nobias
+        self.out_channels = out_channels
+        with self.init_scope():
+            self.W = Parameter(initializers._get_initializer(initialW))
+            self.b = None if nobias else Parameter(initializers._get_initializer(
+                0 if initial_bias is None else initial_bias))
+        if in_channels is not None and in_size is not None:
+            self._initialize_params(in_channels, _pair(in_size))
+
+    def _initialize_params(self, in_channels, in_size):
+        (kh, kw), (sy, sx), (h, w) = self.ksize, self.stride, in_size
+        oh, ow = (h - kh) // sy + 1, (w - kw) // sx + 1
+        if oh < 1 or ow < 1:
+            raise ValueError('LocalConvolution2D: a {}x{} filter does not fit in a {}x{} '
+                             'input'.format(kh, kw, h, w))
+        self.W.initialize((self.out_channels, oh, ow, in_channels, kh, kw))
+        if self.b is not None:
+            self.b.initialize((self.out_channels, oh, ow))
+        if not self._cpu:
+            for param in self.params():
+                param.to_gpu(self._device_id)
+
+    @property
+    def printable_specs(self):
+        yield 'in_channels', self.W.shape[3] if self.W.data is not None else None
+        yield 'out_channels', self.out_channels
+        yield 'ksize', self.ksize
+        yield 'stride', self.stride
+        yield 'nobias', self.nobias
+
+    def forward(self, x):
+        def compute():
+            return local_convolution_2d(x, self.W, self.b, self.stride)
+        if self.W.data is not None:
+            return compute()
+        if len(x.shape) != 4:
+            raise ValueError(
+                'LocalConvolution2D needs input of shape (batch, channels, height, width), '
+                'but got shape {}.{}'.format(x.shape, _one_image_hint(x.shape)))
+        return _lazy.first_call(
+            list(self.params()), lambda: self._initialize_params(x.shape[1], x.shape[2:]),
+            compute)
