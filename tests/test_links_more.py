@@ -806,3 +806,99 @@ def test_local_convolution_2d_link():
                          'stride=(1, 1), nobias=True)')
     with pytest.raises(ValueError, match='needs ksize'):
         L.LocalConvolution2D(2, 3, in_size=4)
+
+
+# -- crf1d ------------------------------------------------------------------------
+
+def _seq_score(cost, x, labels):
+    return sum(x[t, l] for t, l in enumerate(labels)) + sum(
+        cost[a, b] for a, b in zip(labels, labels[1:]))
+
+
+def _crf_brute(cost, seqs, labels):
+    """Loss, best score and best path of each sequence, by trying every labelling."""
+    import itertools
+    losses, best, paths = [], [], []
+    for x, y in zip(seqs, labels):
+        all_scores = {lab: _seq_score(cost, x, lab)
+                      for lab in itertools.product(range(len(cost)), repeat=len(x))}
+        values = np.array(list(all_scores.values()))
+        logz = values.max() + np.log(np.exp(values - values.max()).sum())
+        losses.append(logz - _seq_score(cost, x, tuple(y)))
+        path = max(all_scores, key=all_scores.get)
+        best.append(all_scores[path])
+        paths.append(list(path))
+    return np.array(losses), np.array(best), paths
+
+
+CRF_RNG = _rng(30)
+CRF_COST = CRF_RNG.randn(3, 3)
+CRF_SEQS = [CRF_RNG.randn(n, 3) for n in (4, 2, 2, 1)]        # longest first
+CRF_LABELS = [CRF_RNG.randint(0, 3, len(x)) for x in CRF_SEQS]
+
+
+def _steps(seqs):
+    return [np.stack([s[t] for s in seqs if len(s) > t]) for t in range(len(seqs[0]))]
+
+
+DOUBLE_BACKPROP_CASES['crf1d'] = (
+    lambda cost, *xs: F.crf1d(cost, list(xs), _steps(CRF_LABELS), reduce='no'),
+    lambda: (CRF_COST.copy(),) + tuple(_steps(CRF_SEQS)))
+
+
+def test_crf1d_matches_every_labelling_tried():
+    losses, _, _ = _crf_brute(CRF_COST, CRF_SEQS, CRF_LABELS)
+    xs, ys = _steps(CRF_SEQS), _steps(CRF_LABELS)
+    np.testing.assert_allclose(F.crf1d(CRF_COST, xs, ys, reduce='no').data, losses, rtol=1e-12)
+    np.testing.assert_allclose(F.crf1d(CRF_COST, xs, ys).data, losses.sum() / 4, rtol=1e-12)
+    check_backward(lambda c, *x: F.crf1d(c, list(x), ys, reduce='no'),
+                   (CRF_COST,) + tuple(xs), _rng(31).randn(4))
+    y32 = F.crf1d(CRF_COST.astype(np.float32), [x.astype(np.float32) for x in xs], ys)
+    assert y32.dtype == np.float32
+
+
+def test_argmax_crf1d_finds_the_best_labelling():
+    _, best, paths = _crf_brute(CRF_COST, CRF_SEQS, CRF_LABELS)
+    score, path = F.argmax_crf1d(CRF_COST, _steps(CRF_SEQS))
+    np.testing.assert_allclose(score.data, best, rtol=1e-12)
+    assert all(p.dtype == np.int32 for p in path)
+    assert [p.tolist() for p in path] == [list(p) for p in _steps([np.array(q) for q in paths])]
+    check_backward(lambda c, *x: F.argmax_crf1d(c, list(x))[0], (CRF_COST,) + tuple(
+        _steps(CRF_SEQS)), _rng(32).randn(4))
+
+
+def test_crf1d_bad_inputs_say_what_to_fix():
+    xs, ys = _steps(CRF_SEQS), _steps(CRF_LABELS)
+    with pytest.raises(ValueError, match="'mean' or 'no'"):
+        F.crf1d(CRF_COST, xs, ys, reduce='sum')
+    with pytest.raises(ValueError, match='sort the sequences longest first'):
+        F.crf1d(CRF_COST, xs[::-1], ys[::-1])
+    with pytest.raises(ValueError, match=r'needs shape \(batch, 2\)'):
+        F.crf1d(np.zeros((2, 2)), xs, ys)
+    with pytest.raises(ValueError, match='one entry per step'):
+        F.crf1d(CRF_COST, xs, ys[:-1])
+    with pytest.raises(ValueError, match=r'outside \[0, 3\)'):
+        F.crf1d(CRF_COST, xs, [ys[0] + 3] + ys[1:])
+    with pytest.raises(ValueError, match='square'):
+        F.argmax_crf1d(np.zeros((3, 2)), xs)
+    with pytest.raises(TypeError, match='non-empty list'):
+        F.argmax_crf1d(CRF_COST, [])
+
+
+def test_crf1d_link_with_lists_of_sequences_in_any_order():
+    crf = L.CRF1d(3, initial_cost=CRF_COST.astype(np.float32))
+    assert [p for p, _ in crf.namedparams()] == ['/cost']
+    np.testing.assert_array_equal(L.CRF1d(2).cost.data, np.zeros((2, 2), np.float32))
+    order = [2, 0, 3, 1]                    # shuffled: lengths 2, 4, 1, 2
+    seqs = [CRF_SEQS[i].astype(np.float32) for i in order]
+    labels = [CRF_LABELS[i] for i in order]
+    losses, best, paths = _crf_brute(CRF_COST, CRF_SEQS, CRF_LABELS)
+    loss = crf(seqs, labels, reduce='no', transpose=True)
+    # sorted longest first, ties in their given order: lengths 4, 2 (seq 2), 2 (seq 1), 1
+    np.testing.assert_allclose(loss.data, losses[[0, 2, 1, 3]], rtol=1e-5)
+    np.testing.assert_allclose(crf(seqs, labels, transpose=True).data, losses.mean(), rtol=1e-5)
+    score, path = crf.argmax(seqs, transpose=True)
+    np.testing.assert_allclose(score.data, best[[0, 2, 1, 3]], rtol=1e-5)
+    assert [p.tolist() for p in path] == [paths[i] for i in order]
+    F.sum(loss).backward()
+    assert crf.cost.grad.shape == (3, 3) and crf.cost.grad.dtype == np.float32

@@ -80,5 +80,6 @@ from teachgrad.functions.connection_more import (  # NOQA
     bilinear, depthwise_convolution_2d, local_convolution_2d)
 from teachgrad.functions.noise_more import (  # NOQA
     zoneout, rrelu, gumbel_softmax, simplified_dropconnect)
+from teachgrad.functions.crf1d import crf1d, argmax_crf1d  # NOQA
 
 install_variable_arithmetics()

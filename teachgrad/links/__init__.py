@@ -31,3 +31,4 @@ from teachgrad.links.connection_more import (  # NOQA
 from teachgrad.links.rnn_more import (  # NOQA
     StatelessMGU, StatefulMGU, StatefulPeepholeLSTM, StatefulZoneoutLSTM)
 from teachgrad.links.inception import Inception, InceptionBN  # NOQA
+from teachgrad.links.crf1d import CRF1d  # NOQA
