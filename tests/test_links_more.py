@@ -902,3 +902,55 @@ def test_crf1d_link_with_lists_of_sequences_in_any_order():
     assert [p.tolist() for p in path] == [paths[i] for i in order]
     F.sum(loss).backward()
     assert crf.cost.grad.shape == (3, 3) and crf.cost.grad.dtype == np.float32
+
+
+# -- every new link: saving and loading, pictures ----------------------------------------
+
+def _new_links():
+    np.random.seed(40)
+    x2, x4 = np.random.randn(2, 3).astype(np.float32), np.random.randn(2, 3, 6, 6).astype('f')
+    return [
+        (L.Highway(3), (x2,)),
+        (L.MLPConvolution2D(3, (4, 2), 3), (x4,)),
+        (L.Bilinear(3, 3, 2), (x2, x2)),
+        (L.DepthwiseConvolution2D(3, 2, 3), (x4,)),
+        (L.SimplifiedDropconnect(3, 2), (x2,)),
+        (L.LocalConvolution2D(3, 2, in_size=6, ksize=3), (x4,)),
+        (L.StatelessMGU(3, 2), (np.zeros((2, 2), 'f'), x2)),
+        (L.StatefulMGU(3, 2), (x2,)),
+        (L.StatefulPeepholeLSTM(3, 2), (x2,)),
+        (L.StatefulZoneoutLSTM(3, 2), (x2,)),
+        (L.Inception(3, 1, 1, 1, 1, 1, 1), (x4,)),
+        (L.InceptionBN(3, 1, 1, 1, 1, 1, 'max', proj_pool=1), (x4,)),
+    ]
+
+
+def test_every_new_link_saves_and_loads_exactly(tmp_path):
+    from teachgrad import serializers
+    for i, (link, args) in enumerate(_new_links()):
+        link(*args)
+        path = tmp_path / '{}.npz'.format(i)
+        serializers.save_npz(str(path), link)
+        fresh = _new_links()[i][0]
+        for p in fresh.params():
+            if p.data is not None:
+                p.data[...] = 0
+        serializers.load_npz(str(path), fresh)
+        for (name, p), (name2, q) in zip(link.namedparams(), fresh.namedparams()):
+            assert name == name2
+            np.testing.assert_array_equal(p.data, q.data)
+
+
+def test_every_new_link_draws_its_graph():
+    from teachgrad import viz
+    from teachgrad.link import Chain, ChainList
+    for link, args in _new_links():
+        dot = viz.to_dot(link(*args), collapse_links=True)
+        assert dot.startswith('digraph') and ' -> ' in dot
+        # A layer drawn as one box shows its name; a chain shows its children.
+        one_box = getattr(link, 'draw_as_one_box', False) or not isinstance(link, (Chain, ChainList))
+        assert (type(link).__name__ in dot) == one_box, type(link).__name__
+    lstm = L.StatefulPeepholeLSTM(3, 2)
+    lstm(np.ones((1, 3), np.float32))
+    lstm.to_cpu()
+    assert type(lstm.c.data) is np.ndarray and type(lstm.h.data) is np.ndarray

@@ -210,7 +210,7 @@ def local_convolution_2d(x, W, b=None, stride=1):
     >>> import numpy as np
     >>> x = np.arange(4, dtype=np.float32).reshape(1, 1, 1, 4)
     >>> W = np.repeat(np.array([1., 10., 100.], 'f'), 2).reshape(1, 1, 3, 1, 1, 2)
-    >>> local_convolution_2d(x, W).data      # a filter per position: (0+1)·1, (1+2)·10, (2+3)·100
+    >>> local_convolution_2d(x, W).data      # (0+1)·1, (1+2)·10, (2+3)·100: a filter each
     array([[[[  1.,  30., 500.]]]], dtype=float32)
     """
     args = (x, W) if b is None else (x, W, b)
