@@ -89,6 +89,10 @@ from teachgrad.functions.linalg_more import det, batch_det, inv, batch_inv, chol
 from teachgrad.functions.evaluation_more import (  # NOQA
     r2_score, precision, recall, fbeta_score, f1_score, classification_summary)
 # More layers' functions: bilinear, depthwise and local convolutions, zoneout...
-pass
+from teachgrad.functions.connection_more import (  # NOQA
+    bilinear, depthwise_convolution_2d, local_convolution_2d)
+from teachgrad.functions.noise_more import (  # NOQA
+    zoneout, rrelu, gumbel_softmax, simplified_dropconnect)
+from teachgrad.functions.crf1d import crf1d, argmax_crf1d  # NOQA
 
 install_variable_arithmetics()

@@ -26,7 +26,13 @@ from teachgrad.links.normalization_more import (  # NOQA
 # Scale and Bias.
 from teachgrad.links.scale_bias import Scale, Bias  # NOQA
 # More layers: Highway, Inception, MLPConvolution2D, recurrent variants...
-pass
+from teachgrad.links.connection_more import (  # NOQA
+    Highway, MLPConvolution2D, Bilinear, DepthwiseConvolution2D, SimplifiedDropconnect,
+    LocalConvolution2D)
+from teachgrad.links.rnn_more import (  # NOQA
+    StatelessMGU, StatefulMGU, StatefulPeepholeLSTM, StatefulZoneoutLSTM)
+from teachgrad.links.inception import Inception, InceptionBN  # NOQA
+from teachgrad.links.crf1d import CRF1d  # NOQA
 # Image networks trained on ImageNet (their weights come as Chainer's .npz files).
 from teachgrad.links import model  # NOQA
 from teachgrad.links.model.vision.vgg import VGG16Layers, VGG19Layers  # NOQA
