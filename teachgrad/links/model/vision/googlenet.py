@@ -23,8 +23,8 @@ import os
 
 from teachgrad import functions as F
 from teachgrad import initializers
-from teachgrad.chain import Chain
 from teachgrad.links.convolution_2d import Convolution2D
+from teachgrad.links.inception import Inception  # NOQA: F401 (googlenet.Inception, as in Chainer)
 from teachgrad.links.linear import Linear
 from teachgrad.links.model.vision import pretrained
 
@@ -43,42 +43,6 @@ _BLOCKS = [
     ('inc5a', 832, 256, 160, 320, 32, 128, 128),
     ('inc5b', 832, 384, 192, 384, 48, 128, 128),
 ]
-
-
-class Inception(Chain):
-    """Four views of the input side by side, concatenated along the channels.
-
-    ``relu(concat(conv1(x), conv3(relu(proj3(x))), conv5(relu(proj5(x))),
-    projp(max_pooling_3x3(x))))``; every path keeps the height and width.
-
-    Args:
-        in_channels: channels of the input.
-        out1: channels of the 1×1 path.
-        proj3, out3: channels after the 1×1 reduction and the 3×3 convolution.
-        proj5, out5: the same for the 5×5 path.
-        proj_pool: channels of the 1×1 convolution after the pooling.
-        conv_init, bias_init: initializers of the convolutions (defaults
-            LeCunNormal and 0).
-    """
-
-    def __init__(self, in_channels, out1, proj3, out3, proj5, out5, proj_pool,
-                 conv_init=None, bias_init=None):
-        super().__init__()
-        kw = {'initialW': conv_init, 'initial_bias': bias_init}
-        with self.init_scope():
-            self.conv1 = Convolution2D(in_channels, out1, 1, **kw)
-            self.proj3 = Convolution2D(in_channels, proj3, 1, **kw)
-            self.conv3 = Convolution2D(proj3, out3, 3, pad=1, **kw)
-            self.proj5 = Convolution2D(in_channels, proj5, 1, **kw)
-            self.conv5 = Convolution2D(proj5, out5, 5, pad=2, **kw)
-            self.projp = Convolution2D(in_channels, proj_pool, 1, **kw)
-
-    def forward(self, x):
-        out1 = self.conv1(x)
-        out3 = self.conv3(F.relu(self.proj3(x)))
-        out5 = self.conv5(F.relu(self.proj5(x)))
-        pool = self.projp(F.max_pooling_2d(x, 3, stride=1, pad=1))
-        return F.relu(F.concat((out1, out3, out5, pool), axis=1))
 
 
 class GoogLeNet(pretrained.PretrainedLayers):
