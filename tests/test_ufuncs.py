@@ -20,14 +20,14 @@ import teachgrad
 import teachgrad.functions as F
 from teachgrad.functions import _ufuncs
 
-ROUNDED = ['exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'tanh', 'sinh', 'cosh',
+ROUNDED = ['exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'tanh', 'sinh', 'cosh', 'arctanh',
            'sin', 'cos', 'tan', 'arcsin', 'arccos', 'arctan']
 
 
 def _domain(name, x):
     if name.startswith('log'):
         return np.abs(x) + x.dtype.type(0.01)
-    if name in ('arcsin', 'arccos'):
+    if name in ('arcsin', 'arccos', 'arctanh'):
         return np.tanh(x)
     return x
 
@@ -53,6 +53,17 @@ def test_power_is_correctly_rounded_and_keeps_the_dtype():
     np.testing.assert_array_equal((v ** 1.7).array, _ufuncs.power(x, 1.7))
     np.testing.assert_array_equal((v ** v).array, _ufuncs.power(x, x))
     assert _ufuncs.power(np.arange(3), 2).dtype.kind == 'i'
+
+
+def test_two_argument_functions_are_correctly_rounded():
+    rng = np.random.RandomState(3)
+    a, b = rng.randn(2, 2000).astype(np.float32)
+    got = _ufuncs.arctan2(a, b)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(
+        got, np.arctan2(a.astype(np.float64), b.astype(np.float64)).astype(np.float32))
+    np.testing.assert_array_equal(F.arctan2(a, b).array, got)
+    np.testing.assert_array_equal(F.arctanh(np.tanh(a)).array, _ufuncs.arctanh(np.tanh(a)))
 
 
 def test_float64_and_numpy_scalars():

@@ -27,12 +27,13 @@ _ROUNDED_DTYPES = (numpy.dtype(numpy.float16), numpy.dtype(numpy.float32))
 def _rounded(name):
     ufunc = getattr(numpy, name)
 
-    def apply(x):
-        if isinstance(x, (numpy.ndarray, numpy.generic)):
-            if x.dtype in _ROUNDED_DTYPES:
-                return ufunc(x, dtype=numpy.float64).astype(x.dtype, copy=False)
-            return ufunc(x)
-        return getattr(backend.get_array_module(x), name)(x)
+    def apply(*xs):
+        if all(_on_cpu(x) for x in xs):
+            dtype = numpy.result_type(*xs)
+            if dtype in _ROUNDED_DTYPES:
+                return ufunc(*xs, dtype=numpy.float64).astype(dtype, copy=False)
+            return ufunc(*xs)
+        return getattr(backend.get_array_module(*xs), name)(*xs)
 
     apply.__name__ = apply.__qualname__ = name
     apply.__doc__ = ('Elementwise ``{}``, correctly rounded for float16 and float32 '
@@ -55,6 +56,8 @@ tan = _rounded('tan')
 arcsin = _rounded('arcsin')
 arccos = _rounded('arccos')
 arctan = _rounded('arctan')
+arctanh = _rounded('arctanh')
+arctan2 = _rounded('arctan2')
 
 
 def power(a, b):
